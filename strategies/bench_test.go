@@ -1,0 +1,61 @@
+package strategies_test
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stratbench/stratbench/strategies"
+	"github.com/stratbench/stratbench/workload"
+)
+
+// benchJob runs one job per iteration and reports the cost per task.
+func benchJob(b *testing.B, s strategies.Strategy, j strategies.Job) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Run(context.Background(), j); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*j.Tasks), "ns/task")
+	b.ReportMetric(float64(j.Tasks*b.N)/b.Elapsed().Seconds(), "tasks/s")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkDispatch measures the cost of scheduling an empty task: the
+// strategy's own overhead.
+func BenchmarkDispatch(b *testing.B) {
+	empty := func(_ context.Context, _ int, in uint64) (uint64, error) { return in, nil }
+	p := runtime.GOMAXPROCS(0)
+	for _, k := range strategies.Kinds {
+		b.Run("strategy="+k.String(), func(b *testing.B) {
+			benchJob(b, strategies.New(k, p), strategies.Job{Tasks: 10000, Stages: []strategies.Stage{empty}})
+		})
+	}
+}
+
+// BenchmarkCPU runs tasks of about 100 µs of SHA-256 work at parallelism =
+// GOMAXPROCS; compare each strategy's tasks/s with serial's × GOMAXPROCS.
+func BenchmarkCPU(b *testing.B) {
+	ns := workload.Calibrate(5)
+	iters := uint64(100e3 / ns)
+	p := runtime.GOMAXPROCS(0)
+	for _, k := range strategies.Kinds {
+		b.Run("strategy="+k.String(), func(b *testing.B) {
+			benchJob(b, strategies.New(k, p), job(workload.Spec{Kind: workload.CPU, CPUIterations: iters}, 64, false))
+		})
+	}
+}
+
+// BenchmarkIO runs 10 000 tasks of 10 ms at parallelism 1 000: the
+// Little's-law bound is 1 000 ÷ 10 ms = 100 000 tasks/s (serial excluded:
+// it would take 100 s a job).
+func BenchmarkIO(b *testing.B) {
+	spec := workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}
+	for _, k := range strategies.Kinds[1:] {
+		b.Run("strategy="+k.String(), func(b *testing.B) {
+			benchJob(b, strategies.New(k, 1000), job(spec, 10000, false))
+		})
+	}
+}

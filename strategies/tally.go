@@ -1,0 +1,152 @@
+package strategies
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// tally accumulates a job's outcome from many goroutines.
+type tally struct {
+	job   Job
+	start time.Time
+
+	completed, failed, cancelled atomic.Int64
+	checksum                     atomic.Uint64
+	cur, high                    atomic.Int64
+	firstStart                   atomic.Int64 // ns since start, +1; 0 = none yet
+
+	abort     context.CancelFunc // cancels the job on failure when FailFast
+	mu        sync.Mutex
+	firstFail *TaskError
+}
+
+// begin derives the job context and returns the tally. The caller must call
+// the returned cancel function.
+func begin(ctx context.Context, job Job) (context.Context, *tally, context.CancelFunc) {
+	t := &tally{job: job, start: time.Now()}
+	ctx, cancel := context.WithCancel(ctx)
+	if job.FailFast {
+		t.abort = cancel
+	}
+	return ctx, t, cancel
+}
+
+// enter marks one stage execution as running.
+func (t *tally) enter() {
+	if t.firstStart.Load() == 0 {
+		t.firstStart.CompareAndSwap(0, int64(time.Since(t.start))+1)
+	}
+	n := t.cur.Add(1)
+	for {
+		h := t.high.Load()
+		if n <= h || t.high.CompareAndSwap(h, n) {
+			return
+		}
+	}
+}
+
+func (t *tally) leave() { t.cur.Add(-1) }
+
+// stage runs one stage of task i with panic recovery, counting it in flight.
+func (t *tally) stage(ctx context.Context, s Stage, i int, in uint64) (out uint64, err error) {
+	t.enter()
+	defer t.leave()
+	defer func() {
+		if r := recover(); r != nil {
+			err = &TaskError{Task: i, Panic: true, Err: fmt.Errorf("%v", r)}
+		}
+	}()
+	return s(ctx, i, in)
+}
+
+// seed returns the first stage's input of task i.
+func (t *tally) seed(i int) uint64 {
+	if t.job.Seed == nil {
+		return 0
+	}
+	return t.job.Seed(i)
+}
+
+// task runs every stage of task i in order and records its outcome.
+func (t *tally) task(ctx context.Context, i int) {
+	if ctx.Err() != nil {
+		t.cancelled.Add(1)
+		return
+	}
+	v := t.seed(i)
+	for _, s := range t.job.Stages {
+		var err error
+		if v, err = t.stage(ctx, s, i, v); err != nil {
+			t.fail(ctx, i, err)
+			return
+		}
+	}
+	t.complete(i, v)
+}
+
+// complete records task i as completed with output out.
+func (t *tally) complete(i int, out uint64) {
+	if t.job.Fold != nil {
+		out = t.job.Fold(i, out)
+	}
+	t.checksum.Add(out)
+	t.completed.Add(1)
+}
+
+// fail records task i's error: as a cancellation when the job's context
+// ended it, as a failure otherwise.
+func (t *tally) fail(ctx context.Context, i int, err error) {
+	var te *TaskError
+	if !errors.As(err, &te) || te.Task != i {
+		if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			t.cancelled.Add(1)
+			return
+		}
+		te = &TaskError{Task: i, Err: err}
+	}
+	t.failed.Add(1)
+	t.mu.Lock()
+	if t.firstFail == nil {
+		t.firstFail = te
+	}
+	t.mu.Unlock()
+	if t.abort != nil {
+		t.abort()
+	}
+}
+
+// skip records n tasks that never started because the job was cancelled.
+func (t *tally) skip(n int) { t.cancelled.Add(int64(n)) }
+
+// result returns the job's Result and Run's error given the caller's ctx.
+func (t *tally) result(parent context.Context) (Result, error) {
+	r := Result{
+		Completed:   int(t.completed.Load()),
+		Failed:      int(t.failed.Load()),
+		Cancelled:   int(t.cancelled.Load()),
+		Checksum:    t.checksum.Load(),
+		MaxInFlight: int(t.high.Load()),
+	}
+	if fs := t.firstStart.Load(); fs != 0 {
+		r.QueueTime = time.Duration(fs - 1)
+	} else {
+		r.QueueTime = time.Since(t.start)
+	}
+	t.mu.Lock()
+	r.FirstFailure = t.firstFail
+	t.mu.Unlock()
+	if r.Completed+r.Failed+r.Cancelled != t.job.Tasks {
+		panic(fmt.Sprintf("strategies: job of %d tasks counted %d+%d+%d", t.job.Tasks, r.Completed, r.Failed, r.Cancelled))
+	}
+	switch {
+	case t.job.FailFast && r.FirstFailure != nil:
+		return r, fmt.Errorf("%w: %w", ErrAborted, r.FirstFailure)
+	case parent.Err() != nil && r.Completed+r.Failed < t.job.Tasks:
+		return r, parent.Err()
+	}
+	return r, nil
+}
