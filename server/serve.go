@@ -1,0 +1,113 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/stratbench/stratbench/hostinfo"
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/reflection"
+)
+
+// Fingerprint returns the Info response describing this host, with the
+// calibrated CPU-kernel cost nsPerIteration. Limits are filled in by New.
+func Fingerprint(nsPerIteration float64) *pb.InfoResponse {
+	f := hostinfo.Collect()
+	return &pb.InfoResponse{
+		Hostname:          f.Hostname,
+		Os:                f.OS,
+		Arch:              f.Arch,
+		CpuModel:          f.CPUModel,
+		LogicalCpus:       uint32(f.LogicalCPUs),
+		Gomaxprocs:        uint32(f.GOMAXPROCS),
+		CgroupCpuQuota:    f.CgroupCPUQuota,
+		TotalMemoryBytes:  f.TotalMemoryBytes,
+		GoVersion:         f.GoVersion,
+		GrpcVersion:       f.GRPCVersion,
+		StratbenchVersion: f.StratbenchVersion,
+		NsPerIteration:    nsPerIteration,
+	}
+}
+
+// NewGRPCServer returns a gRPC server serving svc, the standard health
+// service (SERVING) and server reflection, with the transport limits of l:
+// MaxConcurrentStreams, the receive size, and a keepalive enforcement policy
+// that closes connections pinging more often than every 10 s. extra options
+// (credentials, interceptors) are appended.
+func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Server, *health.Server) {
+	opts := append([]grpc.ServerOption{
+		grpc.MaxConcurrentStreams(l.MaxConcurrentStreams),
+		grpc.MaxRecvMsgSize(l.MaxRecvBytes),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
+			MinTime:             10 * time.Second,
+			PermitWithoutStream: true,
+		}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{
+			MaxConnectionIdle: 5 * time.Minute,
+			Time:              time.Minute,
+			Timeout:           20 * time.Second,
+		}),
+	}, extra...)
+	gs := grpc.NewServer(opts...)
+	pb.RegisterBenchServiceServer(gs, svc)
+	hs := health.NewServer()
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	hs.SetServingStatus(pb.BenchService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
+	healthpb.RegisterHealthServer(gs, hs)
+	reflection.Register(gs)
+	return gs, hs
+}
+
+// Serve serves gs on lis until ctx is done, then shuts down in order: health
+// reports NOT_SERVING, no new RPCs are accepted, running jobs get grace to
+// finish, then the rest are cancelled (they end UNAVAILABLE) and the server
+// stops. It returns nil after a shutdown caused by ctx, and the listener's
+// error if serving failed. svc is closed before Serve returns.
+func Serve(ctx context.Context, lis net.Listener, gs *grpc.Server, hs *health.Server, svc *Service, grace time.Duration, log *slog.Logger) error {
+	served := make(chan error, 1)
+	go func() { served <- gs.Serve(lis) }()
+	select {
+	case err := <-served:
+		gs.Stop()
+		svc.Abort()
+		svc.Close()
+		return fmt.Errorf("serve %s: %w", lis.Addr(), err)
+	case <-ctx.Done():
+	}
+	start := time.Now()
+	hs.Shutdown()
+	inFlight := svc.InFlight()
+	stopped := make(chan struct{})
+	go func() {
+		gs.GracefulStop()
+		close(stopped)
+	}()
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	cancelled := false
+	select {
+	case <-stopped:
+	case <-timer.C:
+		// Cancelling the jobs lets their handlers return, which lets
+		// GracefulStop finish; Stop closes whatever connections remain.
+		cancelled = true
+		svc.Abort()
+		gs.Stop()
+		<-stopped
+	}
+	svc.Close()
+	if err := <-served; err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+		return fmt.Errorf("serve %s: %w", lis.Addr(), err)
+	}
+	log.Info("stratbench stopped", "addr", lis.Addr().String(), "jobs_in_flight_at_signal", inFlight,
+		"jobs_cancelled_after_grace", cancelled, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,176 @@
+// Package server implements BenchService: it validates RunRequests, admits
+// them under a server-wide cap, runs each job under the requested strategy
+// and reports the host's fingerprint. Serve wires it into a gRPC server with
+// health, reflection, transport limits and graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/strategies"
+	"github.com/stratbench/stratbench/workload"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// Service implements pb.BenchServiceServer. Create it with New; call Close
+// once no Run is executing.
+type Service struct {
+	pb.UnimplementedBenchServiceServer
+
+	limits   Limits
+	info     *pb.InfoResponse
+	registry *strategies.Registry
+	inFlight atomic.Int64
+	jobs     sync.WaitGroup
+
+	// abort ends every running job when cancelled; see Abort.
+	abort       context.Context
+	cancelAbort context.CancelFunc
+}
+
+// New returns a Service enforcing l. info is the host's fingerprint, which
+// Info returns with l filled in.
+func New(l Limits, info *pb.InfoResponse) *Service {
+	info = proto.Clone(info).(*pb.InfoResponse)
+	info.Limits = l.Proto()
+	abort, cancel := context.WithCancel(context.Background())
+	return &Service{
+		limits:      l,
+		info:        info,
+		registry:    strategies.NewRegistry(l.MaxSharedStrategies),
+		abort:       abort,
+		cancelAbort: cancel,
+	}
+}
+
+// Info returns the host's fingerprint, limits and CPU-kernel calibration.
+func (s *Service) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, error) {
+	return s.info, nil
+}
+
+// Run validates req, admits it if fewer than Limits.MaxJobsInFlight jobs are
+// running (RESOURCE_EXHAUSTED at once otherwise), and executes it. It returns
+// only after every goroutine of the job has ended. With fail_fast and a
+// failure it returns ABORTED naming the first failed task; when the RPC's
+// context ends first, CANCELED or DEADLINE_EXCEEDED; when Abort ends it,
+// UNAVAILABLE.
+func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse, error) {
+	job, err := Validate(req, s.limits)
+	if err != nil {
+		return nil, err
+	}
+	admitted := time.Now()
+	if n := s.inFlight.Add(1); n > int64(s.limits.MaxJobsInFlight) {
+		s.inFlight.Add(-1)
+		return nil, status.Errorf(codes.ResourceExhausted,
+			"server busy: %d jobs in flight, limit %d (serve --max-jobs)", n-1, s.limits.MaxJobsInFlight)
+	}
+	s.jobs.Add(1)
+	defer func() {
+		s.inFlight.Add(-1)
+		s.jobs.Done()
+	}()
+
+	strat, err := s.strategy(job)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(s.abort, cancel)
+	defer stop()
+
+	res, err := strat.Run(ctx, strategies.Job{
+		Tasks:    job.Tasks,
+		Stages:   stages(job.Spec),
+		Seed:     workload.Seed,
+		Fold:     workload.Fold,
+		FailFast: job.FailFast,
+	})
+	if err != nil {
+		return nil, s.runError(ctx, err)
+	}
+	return &pb.RunResponse{
+		TasksCompleted: uint32(res.Completed),
+		TasksFailed:    uint32(res.Failed),
+		TasksCancelled: uint32(res.Cancelled),
+		Checksum:       res.Checksum,
+		ServerTime:     durationpb.New(time.Since(admitted)),
+		QueueTime:      durationpb.New(res.QueueTime),
+		MaxInFlight:    uint32(res.MaxInFlight),
+	}, nil
+}
+
+// strategy returns the job-scoped or shared strategy for job.
+func (s *Service) strategy(job Job) (strategies.Strategy, error) {
+	if job.Scope != pb.Scope_SCOPE_SERVER {
+		return strategies.New(job.Strategy, job.Parallelism), nil
+	}
+	st, err := s.registry.Get(job.Strategy, job.Parallelism)
+	switch {
+	case errors.Is(err, strategies.ErrRegistryFull):
+		return nil, status.Errorf(codes.ResourceExhausted,
+			"scope SCOPE_SERVER: %v (serve --max-shared-strategies); reuse a parallelism already in use", err)
+	case errors.Is(err, strategies.ErrRegistryClosed):
+		return nil, status.Error(codes.Unavailable, "server shutting down")
+	case err != nil:
+		return nil, status.Errorf(codes.InvalidArgument, "scope %v", err)
+	}
+	return st, nil
+}
+
+// runError maps a strategy's error to a status.
+func (s *Service) runError(ctx context.Context, err error) error {
+	var te *strategies.TaskError
+	switch {
+	case errors.Is(err, strategies.ErrAborted) && errors.As(err, &te):
+		return status.Errorf(codes.Aborted, "fail_fast: %v", te)
+	case s.abort.Err() != nil:
+		return status.Error(codes.Unavailable, "server shutting down: job cancelled after the grace period")
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, "deadline exceeded: job cancelled")
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, "client cancelled: job cancelled")
+	}
+	return status.Errorf(codes.Internal, "job: %v", err)
+}
+
+// stages adapts a workload's stages to the strategies package.
+func stages(spec workload.Spec) []strategies.Stage {
+	ws := spec.Stages()
+	out := make([]strategies.Stage, len(ws))
+	for i, st := range ws {
+		out[i] = strategies.Stage(st)
+	}
+	return out
+}
+
+// InFlight returns the number of jobs executing now.
+func (s *Service) InFlight() int { return int(s.inFlight.Load()) }
+
+// Abort cancels every running job, and any started after it, which end with
+// UNAVAILABLE. Stop accepting RPCs first (grpc.Server.GracefulStop).
+func (s *Service) Abort() { s.cancelAbort() }
+
+// Close waits for running jobs to end, then stops the shared strategies'
+// workers. A Run after Close answers UNAVAILABLE for SCOPE_SERVER.
+func (s *Service) Close() {
+	s.jobs.Wait()
+	s.registry.Close()
+	s.cancelAbort()
+}
+
+// String describes the service's limits for logs.
+func (l Limits) String() string {
+	return fmt.Sprintf("tasks≤%d cpu_iterations≤%d total≤%d io_latency≤%v parallelism≤%d jobs≤%d",
+		l.MaxTasks, l.MaxCPUIterations, l.MaxTotalIterations, l.MaxIOLatency, l.MaxParallelism, l.MaxJobsInFlight)
+}

@@ -1,0 +1,113 @@
+package server
+
+import (
+	"fmt"
+	"runtime"
+
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/strategies"
+	"github.com/stratbench/stratbench/workload"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// Job is a validated RunRequest, in the terms of the strategies and
+// workload packages.
+type Job struct {
+	Strategy    strategies.Kind
+	Scope       pb.Scope // SCOPE_JOB or SCOPE_SERVER, never unspecified
+	Parallelism int      // ≥ 1; 0 in the request became GOMAXPROCS
+	Tasks       int
+	Spec        workload.Spec
+	FailFast    bool
+}
+
+// Validate checks req against l and returns the job it describes. A
+// violation is a status error with code InvalidArgument whose message names
+// the field, the value and the limit. Validate never panics, whatever req
+// holds.
+func Validate(req *pb.RunRequest, l Limits) (Job, error) {
+	var j Job
+	switch req.GetStrategy() {
+	case pb.Strategy_STRATEGY_SERIAL:
+		j.Strategy = strategies.Serial
+	case pb.Strategy_STRATEGY_GOROUTINE_PER_TASK:
+		j.Strategy = strategies.GoroutinePerTask
+	case pb.Strategy_STRATEGY_POOL:
+		j.Strategy = strategies.Pool
+	case pb.Strategy_STRATEGY_SEMAPHORE:
+		j.Strategy = strategies.Semaphore
+	case pb.Strategy_STRATEGY_PIPELINE:
+		j.Strategy = strategies.Pipeline
+	default:
+		return j, invalid("strategy", "is %v; must be one of SERIAL, GOROUTINE_PER_TASK, POOL, SEMAPHORE, PIPELINE", req.GetStrategy())
+	}
+	switch req.GetWorkload() {
+	case pb.Workload_WORKLOAD_CPU:
+		j.Spec.Kind = workload.CPU
+	case pb.Workload_WORKLOAD_IO:
+		j.Spec.Kind = workload.IO
+	case pb.Workload_WORKLOAD_MIXED:
+		j.Spec.Kind = workload.Mixed
+	default:
+		return j, invalid("workload", "is %v; must be one of CPU, IO, MIXED", req.GetWorkload())
+	}
+	switch req.GetScope() {
+	case pb.Scope_SCOPE_UNSPECIFIED, pb.Scope_SCOPE_JOB:
+		j.Scope = pb.Scope_SCOPE_JOB
+	case pb.Scope_SCOPE_SERVER:
+		j.Scope = pb.Scope_SCOPE_SERVER
+		if j.Strategy == strategies.GoroutinePerTask || j.Strategy == strategies.Pipeline {
+			return j, invalid("scope", "SCOPE_SERVER is not supported by %v: %s", j.Strategy, notShareable(j.Strategy))
+		}
+	default:
+		return j, invalid("scope", "is %v; must be SCOPE_JOB or SCOPE_SERVER", req.GetScope())
+	}
+	tasks := req.GetTasks()
+	if tasks < 1 || tasks > l.MaxTasks {
+		return j, invalid("tasks", "is %d; must be from 1 to %d", tasks, l.MaxTasks)
+	}
+	j.Tasks = int(tasks)
+	par := req.GetParallelism()
+	if par > l.MaxParallelism {
+		return j, invalid("parallelism", "is %d; must be at most %d (0 means GOMAXPROCS)", par, l.MaxParallelism)
+	}
+	j.Parallelism = int(par)
+	if par == 0 {
+		j.Parallelism = runtime.GOMAXPROCS(0)
+	}
+	iters := req.GetCpuIterations()
+	if iters > l.MaxCPUIterations {
+		return j, invalid("cpu_iterations", "is %d; must be at most %d", iters, l.MaxCPUIterations)
+	}
+	if iters > 0 && uint64(tasks) > l.MaxTotalIterations/iters {
+		return j, invalid("cpu_iterations", "%d × tasks %d exceeds the per-job limit of %d iterations", iters, tasks, l.MaxTotalIterations)
+	}
+	j.Spec.CPUIterations = iters
+	if d := req.GetIoLatency(); d != nil {
+		if err := d.CheckValid(); err != nil {
+			return j, invalid("io_latency", "is not a valid duration: %v", err)
+		}
+		lat := d.AsDuration()
+		if lat < 0 || lat > l.MaxIOLatency {
+			return j, invalid("io_latency", "is %v; must be from 0 to %v", lat, l.MaxIOLatency)
+		}
+		j.Spec.IOLatency = lat
+	}
+	j.Spec.FailEvery = req.GetFailEvery()
+	j.Spec.PanicEvery = req.GetPanicEvery()
+	j.FailFast = req.GetFailFast()
+	return j, nil
+}
+
+func notShareable(k strategies.Kind) string {
+	if k == strategies.GoroutinePerTask {
+		return "it is unbounded, so there is no limit to share"
+	}
+	return "a pipeline's stages belong to one job"
+}
+
+// invalid returns an InvalidArgument status naming field.
+func invalid(field, format string, args ...any) error {
+	return status.Errorf(codes.InvalidArgument, "%s %s", field, fmt.Sprintf(format, args...))
+}
