@@ -20,6 +20,9 @@ type Limits struct {
 	MaxIOLatency       time.Duration // io_latency per task
 	MaxParallelism     uint32        // parallelism per job or shared instance
 	MaxJobsInFlight    int           // Run RPCs executing at once, server-wide
+	// MaxTasksInFlight bounds the tasks of all executing jobs together, so
+	// that memory stays bounded whatever mix of jobs arrives.
+	MaxTasksInFlight int
 	// MaxSharedStrategies bounds the distinct (strategy, parallelism)
 	// instances that SCOPE_SERVER jobs can create.
 	MaxSharedStrategies  int
@@ -36,6 +39,7 @@ func DefaultLimits() Limits {
 		MaxIOLatency:         60 * time.Second,
 		MaxParallelism:       10_000,
 		MaxJobsInFlight:      256,
+		MaxTasksInFlight:     1_000_000,
 		MaxSharedStrategies:  64,
 		MaxConcurrentStreams: 1024,
 		MaxRecvBytes:         64 << 10,
@@ -51,6 +55,7 @@ func (l *Limits) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&l.MaxIOLatency, "max-io-latency", l.MaxIOLatency, "longest io_latency per task")
 	fs.Var((*uint32Value)(&l.MaxParallelism), "max-parallelism", "most parallelism per job")
 	fs.IntVar(&l.MaxJobsInFlight, "max-jobs", l.MaxJobsInFlight, "most Run RPCs executing at once; past it, RESOURCE_EXHAUSTED")
+	fs.IntVar(&l.MaxTasksInFlight, "max-tasks-in-flight", l.MaxTasksInFlight, "most tasks of all executing jobs together; past it, RESOURCE_EXHAUSTED")
 	fs.IntVar(&l.MaxSharedStrategies, "max-shared-strategies", l.MaxSharedStrategies, "most distinct (strategy, parallelism) pairs with SCOPE_SERVER")
 	fs.Var((*uint32Value)(&l.MaxConcurrentStreams), "max-streams", "most concurrent streams per connection")
 	fs.IntVar(&l.MaxRecvBytes, "max-recv-bytes", l.MaxRecvBytes, "largest request message accepted, in bytes")
@@ -81,5 +86,6 @@ func (l Limits) Proto() *pb.Limits {
 		MaxJobsInFlight:      uint32(l.MaxJobsInFlight),
 		MaxConcurrentStreams: l.MaxConcurrentStreams,
 		MaxRecvBytes:         uint32(l.MaxRecvBytes),
+		MaxTasksInFlight:     uint32(l.MaxTasksInFlight),
 	}
 }

@@ -30,7 +30,9 @@ func serveLoopback(t *testing.T, grace time.Duration) (pb.BenchServiceClient, co
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	served := make(chan error, 1)
-	go func() { served <- server.Serve(ctx, lis, gs, hs, svc, grace, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	go func() {
+		served <- server.Serve(ctx, lis, gs, hs, svc, grace, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
 	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)

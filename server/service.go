@@ -30,6 +30,7 @@ type Service struct {
 	info     *pb.InfoResponse
 	registry *strategies.Registry
 	inFlight atomic.Int64
+	tasks    atomic.Int64 // tasks of the executing jobs
 	jobs     sync.WaitGroup
 
 	// abort ends every running job when cancelled; see Abort.
@@ -58,7 +59,8 @@ func (s *Service) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, erro
 }
 
 // Run validates req, admits it if fewer than Limits.MaxJobsInFlight jobs are
-// running (RESOURCE_EXHAUSTED at once otherwise), and executes it. It returns
+// running and its tasks fit under Limits.MaxTasksInFlight
+// (RESOURCE_EXHAUSTED at once otherwise: there is no queue), and executes it. It returns
 // only after every goroutine of the job has ended. With fail_fast and a
 // failure it returns ABORTED naming the first failed task; when the RPC's
 // context ends first, CANCELED or DEADLINE_EXCEEDED; when Abort ends it,
@@ -74,8 +76,16 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 		return nil, status.Errorf(codes.ResourceExhausted,
 			"server busy: %d jobs in flight, limit %d (serve --max-jobs)", n-1, s.limits.MaxJobsInFlight)
 	}
+	if n := s.tasks.Add(int64(job.Tasks)); n > int64(s.limits.MaxTasksInFlight) {
+		s.tasks.Add(-int64(job.Tasks))
+		s.inFlight.Add(-1)
+		return nil, status.Errorf(codes.ResourceExhausted,
+			"server busy: %d tasks in flight, this job's %d would pass the limit %d (serve --max-tasks-in-flight)",
+			n-int64(job.Tasks), job.Tasks, s.limits.MaxTasksInFlight)
+	}
 	s.jobs.Add(1)
 	defer func() {
+		s.tasks.Add(-int64(job.Tasks))
 		s.inFlight.Add(-1)
 		s.jobs.Done()
 	}()
@@ -171,6 +181,6 @@ func (s *Service) Close() {
 
 // String describes the service's limits for logs.
 func (l Limits) String() string {
-	return fmt.Sprintf("tasks≤%d cpu_iterations≤%d total≤%d io_latency≤%v parallelism≤%d jobs≤%d",
-		l.MaxTasks, l.MaxCPUIterations, l.MaxTotalIterations, l.MaxIOLatency, l.MaxParallelism, l.MaxJobsInFlight)
+	return fmt.Sprintf("tasks≤%d cpu_iterations≤%d total≤%d io_latency≤%v parallelism≤%d jobs≤%d tasks_in_flight≤%d",
+		l.MaxTasks, l.MaxCPUIterations, l.MaxTotalIterations, l.MaxIOLatency, l.MaxParallelism, l.MaxJobsInFlight, l.MaxTasksInFlight)
 }

@@ -3,7 +3,9 @@ package server_test
 import (
 	"context"
 	"net"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,5 +210,63 @@ func TestInfoAndHealth(t *testing.T) {
 	h, err := healthpb.NewHealthClient(conn).Check(t.Context(), &healthpb.HealthCheckRequest{})
 	if err != nil || h.Status != healthpb.HealthCheckResponse_SERVING {
 		t.Errorf("health %v %v", h, err)
+	}
+}
+
+// TestFloodSheds sends 2 000 concurrent heavy RPCs: the server admits what
+// its limits allow, sheds the rest with RESOURCE_EXHAUSTED at once, stays
+// SERVING, keeps its heap bounded, and afterwards holds no extra goroutine.
+func TestFloodSheds(t *testing.T) {
+	l := server.DefaultLimits()
+	l.MaxJobsInFlight = 64
+	l.MaxTasksInFlight = 50_000
+	c, _, conn := start(t, l)
+	baseline := runtime.NumGoroutine()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	// Each job holds 10 000 tasks for about 100 ms; five fit the limit.
+	heavy := &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_IO,
+		Tasks: 10_000, Parallelism: 100, IoLatency: durationpb.New(time.Millisecond)}
+	var mu sync.Mutex
+	byCode := map[codes.Code]int{}
+	var wg sync.WaitGroup
+	for range 2000 {
+		wg.Go(func() {
+			_, err := c.Run(ctx, heavy)
+			mu.Lock()
+			byCode[status.Code(err)]++
+			mu.Unlock()
+		})
+	}
+	var peak uint64
+	health := healthpb.NewHealthClient(conn)
+	for i := 0; i < 5; i++ {
+		time.Sleep(100 * time.Millisecond)
+		h, err := health.Check(t.Context(), &healthpb.HealthCheckRequest{})
+		if err != nil || h.Status != healthpb.HealthCheckResponse_SERVING {
+			t.Errorf("health during flood: %v %v", h, err)
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+	}
+	wg.Wait()
+	t.Logf("outcomes by code: %v; peak heap in use %d MiB", byCode, peak>>20)
+	if byCode[codes.ResourceExhausted] < 1000 {
+		t.Errorf("only %d of 2000 shed with RESOURCE_EXHAUSTED: %v", byCode[codes.ResourceExhausted], byCode)
+	}
+	if byCode[codes.OK] == 0 {
+		t.Errorf("nothing was admitted: %v", byCode)
+	}
+	// Five admitted jobs of 100 workers each, plus 2 000 streams' buffers:
+	// tens of MiB; 1 GiB would mean the limits did not hold.
+	if peak > 1<<30 {
+		t.Errorf("peak heap %d MiB", peak>>20)
+	}
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > baseline+10 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > baseline+10 {
+		t.Errorf("%d goroutines after the flood, %d before", n, baseline)
 	}
 }

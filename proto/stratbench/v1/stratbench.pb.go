@@ -468,6 +468,7 @@ type Limits struct {
 	MaxJobsInFlight      uint32                 `protobuf:"varint,6,opt,name=max_jobs_in_flight,json=maxJobsInFlight,proto3" json:"max_jobs_in_flight,omitempty"`
 	MaxConcurrentStreams uint32                 `protobuf:"varint,7,opt,name=max_concurrent_streams,json=maxConcurrentStreams,proto3" json:"max_concurrent_streams,omitempty"`
 	MaxRecvBytes         uint32                 `protobuf:"varint,8,opt,name=max_recv_bytes,json=maxRecvBytes,proto3" json:"max_recv_bytes,omitempty"`
+	MaxTasksInFlight     uint32                 `protobuf:"varint,9,opt,name=max_tasks_in_flight,json=maxTasksInFlight,proto3" json:"max_tasks_in_flight,omitempty"`
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
 }
@@ -554,6 +555,13 @@ func (x *Limits) GetMaxConcurrentStreams() uint32 {
 func (x *Limits) GetMaxRecvBytes() uint32 {
 	if x != nil {
 		return x.MaxRecvBytes
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxTasksInFlight() uint32 {
+	if x != nil {
+		return x.MaxTasksInFlight
 	}
 	return 0
 }
@@ -732,7 +740,7 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\n" +
 	"queue_time\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\tqueueTime\x12\"\n" +
 	"\rmax_in_flight\x18\a \x01(\rR\vmaxInFlight\"\r\n" +
-	"\vInfoRequest\"\xf8\x02\n" +
+	"\vInfoRequest\"\xa7\x03\n" +
 	"\x06Limits\x12\x1b\n" +
 	"\tmax_tasks\x18\x01 \x01(\rR\bmaxTasks\x12,\n" +
 	"\x12max_cpu_iterations\x18\x02 \x01(\x04R\x10maxCpuIterations\x120\n" +
@@ -741,7 +749,8 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\x0fmax_parallelism\x18\x05 \x01(\rR\x0emaxParallelism\x12+\n" +
 	"\x12max_jobs_in_flight\x18\x06 \x01(\rR\x0fmaxJobsInFlight\x124\n" +
 	"\x16max_concurrent_streams\x18\a \x01(\rR\x14maxConcurrentStreams\x12$\n" +
-	"\x0emax_recv_bytes\x18\b \x01(\rR\fmaxRecvBytes\"\xd0\x03\n" +
+	"\x0emax_recv_bytes\x18\b \x01(\rR\fmaxRecvBytes\x12-\n" +
+	"\x13max_tasks_in_flight\x18\t \x01(\rR\x10maxTasksInFlight\"\xd0\x03\n" +
 	"\fInfoResponse\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x0e\n" +
 	"\x02os\x18\x02 \x01(\tR\x02os\x12\x12\n" +

@@ -1,0 +1,74 @@
+package server
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"os"
+)
+
+// TLSConfig returns the server's TLS configuration from a PEM certificate and
+// key, requiring and verifying client certificates signed by clientCA when
+// clientCA is not empty (mutual TLS). TLS 1.2 is the minimum.
+func TLSConfig(certFile, keyFile, clientCA string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert %s / --tls-key %s: %w", certFile, keyFile, err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if clientCA != "" {
+		pem, err := os.ReadFile(clientCA)
+		if err != nil {
+			return nil, fmt.Errorf("--tls-client-ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--tls-client-ca %s: no PEM certificate found", clientCA)
+		}
+		cfg.ClientCAs = pool
+		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	return cfg, nil
+}
+
+// IsLoopback reports whether addr (host:port) only listens on the loopback
+// interface. An empty host, 0.0.0.0 or :: listen on every interface and are
+// not loopback; a name other than localhost is not either, since it may
+// resolve to anything.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CheckExposure refuses to serve a non-loopback address without both TLS
+// and a token unless insecure is set, explaining why.
+func CheckExposure(addr string, tlsOn, tokenOn, insecure bool) error {
+	if IsLoopback(addr) || insecure || (tlsOn && tokenOn) {
+		return nil
+	}
+	var missing []string
+	if !tlsOn {
+		missing = append(missing, "TLS (--tls-cert, --tls-key)")
+	}
+	if !tokenOn {
+		missing = append(missing, "a token (--token-file)")
+	}
+	return fmt.Errorf("--addr %s is not loopback and the server would run without %v: "+
+		"anyone who reaches it could make it burn CPU on demand. Add them, or pass --insecure "+
+		"on a network you trust (see SECURITY.md)", addr, joinAnd(missing))
+}
+
+func joinAnd(s []string) string {
+	if len(s) == 2 {
+		return s[0] + " and " + s[1]
+	}
+	return s[0]
+}
