@@ -1,0 +1,62 @@
+# stratbench — run `make help` for the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO       ?= go
+TOOL     := $(GO) tool -modfile=tools/go.mod
+BIN      := bin/stratbench
+MATRIX   ?= default
+TARGET   ?=
+REPORTS  ?= reports
+BENCHTIME ?= 1s
+FUZZTIME ?= 10s
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build bin/stratbench.
+	$(GO) build -o $(BIN) ./cmd/stratbench
+
+.PHONY: generate
+generate: ## Regenerate the Go code of proto/ with buf (offline, local plugins).
+	$(TOOL) buf generate
+
+.PHONY: check-generated
+check-generated: generate ## Fail if the committed generated code is stale.
+	@if [ -n "$$(git status --porcelain -- proto)" ]; then \
+		echo "generated code in proto/ is stale; run 'make generate' and commit:"; \
+		git status --porcelain -- proto; git diff --stat -- proto; exit 1; fi
+
+.PHONY: lint
+lint: ## buf lint, go vet, gofmt and staticcheck.
+	$(TOOL) buf lint
+	$(GO) vet ./...
+	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(TOOL) staticcheck ./...
+
+.PHONY: test
+test: ## Run every test under the race detector.
+	$(GO) test -race -count=1 ./...
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME (default 10s) each.
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; done
+
+.PHONY: bench
+bench: ## Go benchmarks (benchstat-readable) into bench.txt.
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./strategies/ ./workload/ ./results/ ./client/ | tee bench.txt
+
+.PHONY: serve
+serve: build ## Run the server on 127.0.0.1:50051.
+	$(BIN) serve
+
+.PHONY: bench-report
+bench-report: build ## Sweep MATRIX (default|smoke|FILE) against TARGET (or a local server) and write the report.
+	@dir="$$($(BIN) sweep --matrix $(MATRIX) --reports $(REPORTS) $(if $(TARGET),--target $(TARGET)) | tail -n 1)"; \
+	echo "results: $$dir"
