@@ -19,6 +19,7 @@ type Limits struct {
 	MaxTotalIterations uint64        // tasks × cpu_iterations per job
 	MaxIOLatency       time.Duration // io_latency per task
 	MaxParallelism     uint32        // parallelism per job or shared instance
+	MaxAccounts        uint32        // accounts of a WORKLOAD_TRANSFER job
 	MaxJobsInFlight    int           // Run RPCs executing at once, server-wide
 	// MaxTasksInFlight bounds the tasks of all executing jobs together, so
 	// that memory stays bounded whatever mix of jobs arrives.
@@ -38,6 +39,7 @@ func DefaultLimits() Limits {
 		MaxTotalIterations:   1_000_000_000,
 		MaxIOLatency:         60 * time.Second,
 		MaxParallelism:       10_000,
+		MaxAccounts:          1_000_000,
 		MaxJobsInFlight:      256,
 		MaxTasksInFlight:     1_000_000,
 		MaxSharedStrategies:  64,
@@ -54,6 +56,7 @@ func (l *Limits) RegisterFlags(fs *flag.FlagSet) {
 	fs.Uint64Var(&l.MaxTotalIterations, "max-total-iterations", l.MaxTotalIterations, "most tasks × cpu_iterations per job")
 	fs.DurationVar(&l.MaxIOLatency, "max-io-latency", l.MaxIOLatency, "longest io_latency per task")
 	fs.Var((*uint32Value)(&l.MaxParallelism), "max-parallelism", "most parallelism per job")
+	fs.Var((*uint32Value)(&l.MaxAccounts), "max-accounts", "most accounts of a WORKLOAD_TRANSFER job")
 	fs.IntVar(&l.MaxJobsInFlight, "max-jobs", l.MaxJobsInFlight, "most Run RPCs executing at once; past it, RESOURCE_EXHAUSTED")
 	fs.IntVar(&l.MaxTasksInFlight, "max-tasks-in-flight", l.MaxTasksInFlight, "most tasks of all executing jobs together; past it, RESOURCE_EXHAUSTED")
 	fs.IntVar(&l.MaxSharedStrategies, "max-shared-strategies", l.MaxSharedStrategies, "most distinct (strategy, parallelism) pairs with SCOPE_SERVER")
@@ -87,5 +90,6 @@ func (l Limits) Proto() *pb.Limits {
 		MaxConcurrentStreams: l.MaxConcurrentStreams,
 		MaxRecvBytes:         uint32(l.MaxRecvBytes),
 		MaxTasksInFlight:     uint32(l.MaxTasksInFlight),
+		MaxAccounts:          l.MaxAccounts,
 	}
 }

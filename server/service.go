@@ -99,17 +99,20 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 	stop := context.AfterFunc(s.abort, cancel)
 	defer stop()
 
+	state := workload.NewState(job.Spec)
 	res, err := strat.Run(ctx, strategies.Job{
 		Tasks:    job.Tasks,
-		Stages:   stages(job.Spec),
+		Stages:   stages(state.Stages()),
 		Seed:     workload.Seed,
 		Fold:     workload.Fold,
 		FailFast: job.FailFast,
 	})
+	// Every task has ended: the strategy returns only then.
+	out := state.Close()
 	if err != nil {
 		return nil, s.runError(ctx, err)
 	}
-	return &pb.RunResponse{
+	resp := &pb.RunResponse{
 		TasksCompleted: uint32(res.Completed),
 		TasksFailed:    uint32(res.Failed),
 		TasksCancelled: uint32(res.Cancelled),
@@ -117,7 +120,14 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 		ServerTime:     durationpb.New(time.Since(admitted)),
 		QueueTime:      durationpb.New(res.QueueTime),
 		MaxInFlight:    uint32(res.MaxInFlight),
-	}, nil
+		LostUpdates:    out.LostUpdates,
+		InvariantOk:    out.InvariantOK,
+		LockRetries:    out.LockRetries,
+	}
+	for _, f := range res.Failures {
+		resp.Failures = append(resp.Failures, &pb.TaskFailure{Task: uint32(f.Task), Error: f.Err.Error(), Panic: f.Panic})
+	}
+	return resp, nil
 }
 
 // strategy returns the job-scoped or shared strategy for job.
@@ -155,8 +165,7 @@ func (s *Service) runError(ctx context.Context, err error) error {
 }
 
 // stages adapts a workload's stages to the strategies package.
-func stages(spec workload.Spec) []strategies.Stage {
-	ws := spec.Stages()
+func stages(ws []workload.Stage) []strategies.Stage {
 	out := make([]strategies.Stage, len(ws))
 	for i, st := range ws {
 		out[i] = strategies.Stage(st)

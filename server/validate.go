@@ -49,8 +49,15 @@ func Validate(req *pb.RunRequest, l Limits) (Job, error) {
 		j.Spec.Kind = workload.IO
 	case pb.Workload_WORKLOAD_MIXED:
 		j.Spec.Kind = workload.Mixed
+	case pb.Workload_WORKLOAD_COUNTER:
+		j.Spec.Kind = workload.Counter
+	case pb.Workload_WORKLOAD_TRANSFER:
+		j.Spec.Kind = workload.Transfer
 	default:
-		return j, invalid("workload", "is %v; must be one of CPU, IO, MIXED", req.GetWorkload())
+		return j, invalid("workload", "is %v; must be one of CPU, IO, MIXED, COUNTER, TRANSFER", req.GetWorkload())
+	}
+	if err := validateShared(req, l, &j); err != nil {
+		return j, err
 	}
 	switch req.GetScope() {
 	case pb.Scope_SCOPE_UNSPECIFIED, pb.Scope_SCOPE_JOB:
@@ -96,8 +103,62 @@ func Validate(req *pb.RunRequest, l Limits) (Job, error) {
 	}
 	j.Spec.FailEvery = req.GetFailEvery()
 	j.Spec.PanicEvery = req.GetPanicEvery()
-	j.FailFast = req.GetFailFast()
+	switch req.GetErrorPolicy() {
+	case pb.ErrorPolicy_ERROR_POLICY_UNSPECIFIED:
+		j.FailFast = req.GetFailFast()
+	case pb.ErrorPolicy_ERROR_POLICY_FAIL_FAST:
+		j.FailFast = true
+	case pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL:
+		if req.GetFailFast() {
+			return j, invalid("error_policy", "is ERROR_POLICY_COLLECT_ALL but fail_fast is set; set one or the other")
+		}
+	default:
+		return j, invalid("error_policy", "is %v; must be ERROR_POLICY_FAIL_FAST or ERROR_POLICY_COLLECT_ALL", req.GetErrorPolicy())
+	}
 	return j, nil
+}
+
+// validateShared checks the fields of the shared-state workloads: sync for
+// COUNTER, accounts and lock_order for TRANSFER; each is refused elsewhere
+// so that a typo in the workload is not silently ignored.
+func validateShared(req *pb.RunRequest, l Limits, j *Job) error {
+	counter := j.Spec.Kind == workload.Counter
+	transfer := j.Spec.Kind == workload.Transfer
+	switch req.GetSync() {
+	case pb.Sync_SYNC_UNSPECIFIED:
+		if counter {
+			return invalid("sync", "is required for WORKLOAD_COUNTER: one of SYNC_MUTEX, SYNC_ATOMIC, SYNC_SHARDED, SYNC_CHANNEL, SYNC_NONE")
+		}
+	case pb.Sync_SYNC_MUTEX, pb.Sync_SYNC_ATOMIC, pb.Sync_SYNC_SHARDED, pb.Sync_SYNC_CHANNEL, pb.Sync_SYNC_NONE:
+		if !counter {
+			return invalid("sync", "is %v but applies only to WORKLOAD_COUNTER", req.GetSync())
+		}
+		j.Spec.Sync = workload.Sync(req.GetSync())
+	default:
+		return invalid("sync", "is %v; must be one of SYNC_MUTEX, SYNC_ATOMIC, SYNC_SHARDED, SYNC_CHANNEL, SYNC_NONE", req.GetSync())
+	}
+	switch req.GetLockOrder() {
+	case pb.LockOrder_LOCK_ORDER_UNSPECIFIED:
+		if transfer {
+			return invalid("lock_order", "is required for WORKLOAD_TRANSFER: LOCK_ORDER_ORDERED or LOCK_ORDER_TRY")
+		}
+	case pb.LockOrder_LOCK_ORDER_ORDERED, pb.LockOrder_LOCK_ORDER_TRY:
+		if !transfer {
+			return invalid("lock_order", "is %v but applies only to WORKLOAD_TRANSFER", req.GetLockOrder())
+		}
+		j.Spec.LockOrder = workload.LockOrder(req.GetLockOrder())
+	default:
+		return invalid("lock_order", "is %v; must be LOCK_ORDER_ORDERED or LOCK_ORDER_TRY", req.GetLockOrder())
+	}
+	acc := req.GetAccounts()
+	switch {
+	case transfer && (acc < 2 || acc > l.MaxAccounts):
+		return invalid("accounts", "is %d; must be from 2 to %d for WORKLOAD_TRANSFER", acc, l.MaxAccounts)
+	case !transfer && acc != 0:
+		return invalid("accounts", "is %d but applies only to WORKLOAD_TRANSFER", acc)
+	}
+	j.Spec.Accounts = int(acc)
+	return nil
 }
 
 func notShareable(k strategies.Kind) string {

@@ -101,8 +101,8 @@ func TestFailuresAndPanicsCountedExactly(t *testing.T) {
 			if got.Failed != 23 || got.Completed != 77 || got.Cancelled != 0 {
 				t.Errorf("got completed %d failed %d cancelled %d, want 77 23 0", got.Completed, got.Failed, got.Cancelled)
 			}
-			if got.FirstFailure == nil {
-				t.Error("FirstFailure is nil")
+			if got.FirstFailure == nil || len(got.Failures) != strategies.MaxFailures || got.Failures[0] != got.FirstFailure {
+				t.Errorf("FirstFailure %v, %d failures listed; want %d", got.FirstFailure, len(got.Failures), strategies.MaxFailures)
 			}
 		})
 	}

@@ -82,7 +82,12 @@ type Result struct {
 	QueueTime time.Duration
 	// FirstFailure is the first task failure observed, nil if none.
 	FirstFailure *TaskError
+	// Failures are the first MaxFailures task failures observed, in order.
+	Failures []*TaskError
 }
+
+// MaxFailures is how many task failures a Result lists.
+const MaxFailures = 10
 
 // TaskError is the failure of one task.
 type TaskError struct {

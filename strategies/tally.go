@@ -19,9 +19,9 @@ type tally struct {
 	cur, high                    atomic.Int64
 	firstStart                   atomic.Int64 // ns since start, +1; 0 = none yet
 
-	abort     context.CancelFunc // cancels the job on failure when FailFast
-	mu        sync.Mutex
-	firstFail *TaskError
+	abort    context.CancelFunc // cancels the job on failure when FailFast
+	mu       sync.Mutex
+	failures []*TaskError // the first MaxFailures observed
 }
 
 // begin derives the job context and returns the tally. The caller must call
@@ -110,8 +110,8 @@ func (t *tally) fail(ctx context.Context, i int, err error) {
 	}
 	t.failed.Add(1)
 	t.mu.Lock()
-	if t.firstFail == nil {
-		t.firstFail = te
+	if len(t.failures) < MaxFailures {
+		t.failures = append(t.failures, te)
 	}
 	t.mu.Unlock()
 	if t.abort != nil {
@@ -137,8 +137,11 @@ func (t *tally) result(parent context.Context) (Result, error) {
 		r.QueueTime = time.Since(t.start)
 	}
 	t.mu.Lock()
-	r.FirstFailure = t.firstFail
+	r.Failures = t.failures
 	t.mu.Unlock()
+	if len(r.Failures) > 0 {
+		r.FirstFailure = r.Failures[0]
+	}
 	if r.Completed+r.Failed+r.Cancelled != t.job.Tasks {
 		panic(fmt.Sprintf("strategies: job of %d tasks counted %d+%d+%d", t.job.Tasks, r.Completed, r.Failed, r.Cancelled))
 	}

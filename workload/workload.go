@@ -18,9 +18,11 @@ type Kind int
 
 // The kinds of work.
 const (
-	CPU   Kind = iota + 1 // a SHA-256 chain of Spec.CPUIterations steps
-	IO                    // a timer wait of Spec.IOLatency
-	Mixed                 // the I/O wait, then the CPU chain
+	CPU      Kind = iota + 1 // a SHA-256 chain of Spec.CPUIterations steps
+	IO                       // a timer wait of Spec.IOLatency
+	Mixed                    // the I/O wait, then the CPU chain
+	Counter                  // shared-counter increments under a Sync mode
+	Transfer                 // transfers between locked accounts under a LockOrder
 )
 
 // String returns the lowercase name used on the command line and in CSV files.
@@ -32,6 +34,10 @@ func (k Kind) String() string {
 		return "io"
 	case Mixed:
 		return "mixed"
+	case Counter:
+		return "counter"
+	case Transfer:
+		return "transfer"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -48,6 +54,12 @@ type Spec struct {
 	// (i+1)%PanicEvery == 0; 0 means never. Failure takes precedence when
 	// both select the same task.
 	PanicEvery uint32
+	// Sync is how Counter tasks update the shared counter.
+	Sync Sync
+	// Accounts is the number of accounts of a Transfer job, at least 2.
+	Accounts int
+	// LockOrder is how Transfer tasks take two accounts' locks.
+	LockOrder LockOrder
 }
 
 // Stage is one step of a task. It receives the task index and the output of
@@ -63,7 +75,12 @@ var ErrInjected = fmt.Errorf("injected failure")
 // give each its own workers. Running the stages one after another, each fed
 // the previous one's output and the first fed Seed(task), gives the task's
 // output. Failure and panic injection happen in the last stage, after its work.
+// Counter and Transfer tasks share state across a job: use NewState.
 func (s Spec) Stages() []Stage {
+	return s.inject(s.stages())
+}
+
+func (s Spec) stages() []Stage {
 	cpu := func(ctx context.Context, _ int, in uint64) (uint64, error) {
 		return Chain(ctx, in, s.CPUIterations)
 	}
@@ -79,8 +96,13 @@ func (s Spec) Stages() []Stage {
 	case Mixed:
 		stages = []Stage{io, cpu}
 	default:
-		panic(fmt.Sprintf("workload: Stages of unknown kind %d", int(s.Kind)))
+		panic(fmt.Sprintf("workload: Stages of %v: use NewState", s.Kind))
 	}
+	return stages
+}
+
+// inject wraps the last stage with s's failure and panic injection.
+func (s Spec) inject(stages []Stage) []Stage {
 	if s.FailEvery == 0 && s.PanicEvery == 0 {
 		return stages
 	}
@@ -92,7 +114,7 @@ func (s Spec) Stages() []Stage {
 		}
 		n := uint64(task) + 1
 		if s.FailEvery != 0 && n%uint64(s.FailEvery) == 0 {
-			return 0, fmt.Errorf("task %d: %w", task, ErrInjected)
+			return 0, ErrInjected
 		}
 		if s.PanicEvery != 0 && n%uint64(s.PanicEvery) == 0 {
 			panic(fmt.Sprintf("injected panic in task %d", task))

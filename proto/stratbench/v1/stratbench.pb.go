@@ -101,6 +101,12 @@ const (
 	Workload_WORKLOAD_IO Workload = 2
 	// The I/O wait, then the CPU chain.
 	Workload_WORKLOAD_MIXED Workload = 3
+	// Every task increments one shared counter cpu_iterations times under
+	// the request's sync mode.
+	Workload_WORKLOAD_COUNTER Workload = 4
+	// Every task makes cpu_iterations transfers between pseudo-random pairs
+	// of `accounts` accounts, holding both accounts' locks, under lock_order.
+	Workload_WORKLOAD_TRANSFER Workload = 5
 )
 
 // Enum value maps for Workload.
@@ -110,12 +116,16 @@ var (
 		1: "WORKLOAD_CPU",
 		2: "WORKLOAD_IO",
 		3: "WORKLOAD_MIXED",
+		4: "WORKLOAD_COUNTER",
+		5: "WORKLOAD_TRANSFER",
 	}
 	Workload_value = map[string]int32{
 		"WORKLOAD_UNSPECIFIED": 0,
 		"WORKLOAD_CPU":         1,
 		"WORKLOAD_IO":          2,
 		"WORKLOAD_MIXED":       3,
+		"WORKLOAD_COUNTER":     4,
+		"WORKLOAD_TRANSFER":    5,
 	}
 )
 
@@ -144,6 +154,180 @@ func (x Workload) Number() protoreflect.EnumNumber {
 // Deprecated: Use Workload.Descriptor instead.
 func (Workload) EnumDescriptor() ([]byte, []int) {
 	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{1}
+}
+
+// Sync is how WORKLOAD_COUNTER tasks update their shared counter.
+type Sync int32
+
+const (
+	Sync_SYNC_UNSPECIFIED Sync = 0
+	// A sync.Mutex around a plain increment.
+	Sync_SYNC_MUTEX Sync = 1
+	// atomic.Uint64.Add.
+	Sync_SYNC_ATOMIC Sync = 2
+	// Each task counts locally and adds its count to one of several padded
+	// shards once; the shards are summed at the end.
+	Sync_SYNC_SHARDED Sync = 3
+	// One owner goroutine receives every increment over a channel.
+	Sync_SYNC_CHANNEL Sync = 4
+	// An atomic load, then a separate atomic store: no data race, but it
+	// loses updates under contention.
+	Sync_SYNC_NONE Sync = 5
+)
+
+// Enum value maps for Sync.
+var (
+	Sync_name = map[int32]string{
+		0: "SYNC_UNSPECIFIED",
+		1: "SYNC_MUTEX",
+		2: "SYNC_ATOMIC",
+		3: "SYNC_SHARDED",
+		4: "SYNC_CHANNEL",
+		5: "SYNC_NONE",
+	}
+	Sync_value = map[string]int32{
+		"SYNC_UNSPECIFIED": 0,
+		"SYNC_MUTEX":       1,
+		"SYNC_ATOMIC":      2,
+		"SYNC_SHARDED":     3,
+		"SYNC_CHANNEL":     4,
+		"SYNC_NONE":        5,
+	}
+)
+
+func (x Sync) Enum() *Sync {
+	p := new(Sync)
+	*p = x
+	return p
+}
+
+func (x Sync) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Sync) Descriptor() protoreflect.EnumDescriptor {
+	return file_stratbench_v1_stratbench_proto_enumTypes[2].Descriptor()
+}
+
+func (Sync) Type() protoreflect.EnumType {
+	return &file_stratbench_v1_stratbench_proto_enumTypes[2]
+}
+
+func (x Sync) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Sync.Descriptor instead.
+func (Sync) EnumDescriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{2}
+}
+
+// LockOrder is how WORKLOAD_TRANSFER tasks take two accounts' locks.
+type LockOrder int32
+
+const (
+	LockOrder_LOCK_ORDER_UNSPECIFIED LockOrder = 0
+	// Always the lower account id first: deadlock-free.
+	LockOrder_LOCK_ORDER_ORDERED LockOrder = 1
+	// The source first, then a try-lock on the destination; on failure both
+	// are released and the transfer retried after a bounded back-off.
+	LockOrder_LOCK_ORDER_TRY LockOrder = 2
+)
+
+// Enum value maps for LockOrder.
+var (
+	LockOrder_name = map[int32]string{
+		0: "LOCK_ORDER_UNSPECIFIED",
+		1: "LOCK_ORDER_ORDERED",
+		2: "LOCK_ORDER_TRY",
+	}
+	LockOrder_value = map[string]int32{
+		"LOCK_ORDER_UNSPECIFIED": 0,
+		"LOCK_ORDER_ORDERED":     1,
+		"LOCK_ORDER_TRY":         2,
+	}
+)
+
+func (x LockOrder) Enum() *LockOrder {
+	p := new(LockOrder)
+	*p = x
+	return p
+}
+
+func (x LockOrder) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (LockOrder) Descriptor() protoreflect.EnumDescriptor {
+	return file_stratbench_v1_stratbench_proto_enumTypes[3].Descriptor()
+}
+
+func (LockOrder) Type() protoreflect.EnumType {
+	return &file_stratbench_v1_stratbench_proto_enumTypes[3]
+}
+
+func (x LockOrder) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use LockOrder.Descriptor instead.
+func (LockOrder) EnumDescriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{3}
+}
+
+// ErrorPolicy is what a job does when a task fails.
+type ErrorPolicy int32
+
+const (
+	// FAIL_FAST when fail_fast is set, COLLECT_ALL otherwise.
+	ErrorPolicy_ERROR_POLICY_UNSPECIFIED ErrorPolicy = 0
+	// The first failure cancels the job's remaining tasks (as errgroup does)
+	// and the RPC ends ABORTED.
+	ErrorPolicy_ERROR_POLICY_FAIL_FAST ErrorPolicy = 1
+	// Every task runs and every failure is counted (as Python's
+	// gather(return_exceptions=True) does); the RPC succeeds.
+	ErrorPolicy_ERROR_POLICY_COLLECT_ALL ErrorPolicy = 2
+)
+
+// Enum value maps for ErrorPolicy.
+var (
+	ErrorPolicy_name = map[int32]string{
+		0: "ERROR_POLICY_UNSPECIFIED",
+		1: "ERROR_POLICY_FAIL_FAST",
+		2: "ERROR_POLICY_COLLECT_ALL",
+	}
+	ErrorPolicy_value = map[string]int32{
+		"ERROR_POLICY_UNSPECIFIED": 0,
+		"ERROR_POLICY_FAIL_FAST":   1,
+		"ERROR_POLICY_COLLECT_ALL": 2,
+	}
+)
+
+func (x ErrorPolicy) Enum() *ErrorPolicy {
+	p := new(ErrorPolicy)
+	*p = x
+	return p
+}
+
+func (x ErrorPolicy) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ErrorPolicy) Descriptor() protoreflect.EnumDescriptor {
+	return file_stratbench_v1_stratbench_proto_enumTypes[4].Descriptor()
+}
+
+func (ErrorPolicy) Type() protoreflect.EnumType {
+	return &file_stratbench_v1_stratbench_proto_enumTypes[4]
+}
+
+func (x ErrorPolicy) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ErrorPolicy.Descriptor instead.
+func (ErrorPolicy) EnumDescriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{4}
 }
 
 // Scope is where a strategy's parallelism limit lives.
@@ -183,11 +367,11 @@ func (x Scope) String() string {
 }
 
 func (Scope) Descriptor() protoreflect.EnumDescriptor {
-	return file_stratbench_v1_stratbench_proto_enumTypes[2].Descriptor()
+	return file_stratbench_v1_stratbench_proto_enumTypes[5].Descriptor()
 }
 
 func (Scope) Type() protoreflect.EnumType {
-	return &file_stratbench_v1_stratbench_proto_enumTypes[2]
+	return &file_stratbench_v1_stratbench_proto_enumTypes[5]
 }
 
 func (x Scope) Number() protoreflect.EnumNumber {
@@ -196,7 +380,7 @@ func (x Scope) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Scope.Descriptor instead.
 func (Scope) EnumDescriptor() ([]byte, []int) {
-	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{2}
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{5}
 }
 
 // RunRequest describes one job.
@@ -217,8 +401,17 @@ type RunRequest struct {
 	FailEvery uint32 `protobuf:"varint,8,opt,name=fail_every,json=failEvery,proto3" json:"fail_every,omitempty"`
 	// Task i panics when (i+1) % panic_every == 0; 0 means never.
 	PanicEvery uint32 `protobuf:"varint,9,opt,name=panic_every,json=panicEvery,proto3" json:"panic_every,omitempty"`
-	// The first failure cancels the job's remaining tasks and the RPC ends ABORTED.
-	FailFast      bool `protobuf:"varint,10,opt,name=fail_fast,json=failFast,proto3" json:"fail_fast,omitempty"`
+	// The first failure cancels the job's remaining tasks and the RPC ends
+	// ABORTED. The same as error_policy ERROR_POLICY_FAIL_FAST.
+	FailFast bool `protobuf:"varint,10,opt,name=fail_fast,json=failFast,proto3" json:"fail_fast,omitempty"`
+	// WORKLOAD_COUNTER: how the shared counter is updated (required).
+	Sync Sync `protobuf:"varint,11,opt,name=sync,proto3,enum=stratbench.v1.Sync" json:"sync,omitempty"`
+	// WORKLOAD_TRANSFER: number of accounts, at least 2.
+	Accounts uint32 `protobuf:"varint,12,opt,name=accounts,proto3" json:"accounts,omitempty"`
+	// WORKLOAD_TRANSFER: how the two locks of a transfer are taken (required).
+	LockOrder LockOrder `protobuf:"varint,13,opt,name=lock_order,json=lockOrder,proto3,enum=stratbench.v1.LockOrder" json:"lock_order,omitempty"`
+	// What a task failure does; must agree with fail_fast when both are set.
+	ErrorPolicy   ErrorPolicy `protobuf:"varint,14,opt,name=error_policy,json=errorPolicy,proto3,enum=stratbench.v1.ErrorPolicy" json:"error_policy,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -323,6 +516,96 @@ func (x *RunRequest) GetFailFast() bool {
 	return false
 }
 
+func (x *RunRequest) GetSync() Sync {
+	if x != nil {
+		return x.Sync
+	}
+	return Sync_SYNC_UNSPECIFIED
+}
+
+func (x *RunRequest) GetAccounts() uint32 {
+	if x != nil {
+		return x.Accounts
+	}
+	return 0
+}
+
+func (x *RunRequest) GetLockOrder() LockOrder {
+	if x != nil {
+		return x.LockOrder
+	}
+	return LockOrder_LOCK_ORDER_UNSPECIFIED
+}
+
+func (x *RunRequest) GetErrorPolicy() ErrorPolicy {
+	if x != nil {
+		return x.ErrorPolicy
+	}
+	return ErrorPolicy_ERROR_POLICY_UNSPECIFIED
+}
+
+// TaskFailure is one failed task of a job.
+type TaskFailure struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Task  uint32                 `protobuf:"varint,1,opt,name=task,proto3" json:"task,omitempty"`
+	Error string                 `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
+	// The task panicked; error holds the panic value.
+	Panic         bool `protobuf:"varint,3,opt,name=panic,proto3" json:"panic,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TaskFailure) Reset() {
+	*x = TaskFailure{}
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TaskFailure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TaskFailure) ProtoMessage() {}
+
+func (x *TaskFailure) ProtoReflect() protoreflect.Message {
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TaskFailure.ProtoReflect.Descriptor instead.
+func (*TaskFailure) Descriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *TaskFailure) GetTask() uint32 {
+	if x != nil {
+		return x.Task
+	}
+	return 0
+}
+
+func (x *TaskFailure) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+func (x *TaskFailure) GetPanic() bool {
+	if x != nil {
+		return x.Panic
+	}
+	return false
+}
+
 // RunResponse reports how one job went.
 type RunResponse struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
@@ -336,14 +619,22 @@ type RunResponse struct {
 	// Time spent waiting for admission or shared capacity.
 	QueueTime *durationpb.Duration `protobuf:"bytes,6,opt,name=queue_time,json=queueTime,proto3" json:"queue_time,omitempty"`
 	// The most tasks of this job that ran at once.
-	MaxInFlight   uint32 `protobuf:"varint,7,opt,name=max_in_flight,json=maxInFlight,proto3" json:"max_in_flight,omitempty"`
+	MaxInFlight uint32 `protobuf:"varint,7,opt,name=max_in_flight,json=maxInFlight,proto3" json:"max_in_flight,omitempty"`
+	// WORKLOAD_COUNTER: increments made minus increments observed.
+	LostUpdates uint64 `protobuf:"varint,8,opt,name=lost_updates,json=lostUpdates,proto3" json:"lost_updates,omitempty"`
+	// WORKLOAD_TRANSFER: the accounts' total was unchanged at the end.
+	InvariantOk bool `protobuf:"varint,9,opt,name=invariant_ok,json=invariantOk,proto3" json:"invariant_ok,omitempty"`
+	// WORKLOAD_TRANSFER with LOCK_ORDER_TRY: failed try-locks.
+	LockRetries uint64 `protobuf:"varint,10,opt,name=lock_retries,json=lockRetries,proto3" json:"lock_retries,omitempty"`
+	// Up to 10 failed tasks, in the order the failures were observed.
+	Failures      []*TaskFailure `protobuf:"bytes,11,rep,name=failures,proto3" json:"failures,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RunResponse) Reset() {
 	*x = RunResponse{}
-	mi := &file_stratbench_v1_stratbench_proto_msgTypes[1]
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -355,7 +646,7 @@ func (x *RunResponse) String() string {
 func (*RunResponse) ProtoMessage() {}
 
 func (x *RunResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stratbench_v1_stratbench_proto_msgTypes[1]
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -368,7 +659,7 @@ func (x *RunResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunResponse.ProtoReflect.Descriptor instead.
 func (*RunResponse) Descriptor() ([]byte, []int) {
-	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{1}
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *RunResponse) GetTasksCompleted() uint32 {
@@ -420,6 +711,34 @@ func (x *RunResponse) GetMaxInFlight() uint32 {
 	return 0
 }
 
+func (x *RunResponse) GetLostUpdates() uint64 {
+	if x != nil {
+		return x.LostUpdates
+	}
+	return 0
+}
+
+func (x *RunResponse) GetInvariantOk() bool {
+	if x != nil {
+		return x.InvariantOk
+	}
+	return false
+}
+
+func (x *RunResponse) GetLockRetries() uint64 {
+	if x != nil {
+		return x.LockRetries
+	}
+	return 0
+}
+
+func (x *RunResponse) GetFailures() []*TaskFailure {
+	if x != nil {
+		return x.Failures
+	}
+	return nil
+}
+
 // InfoRequest asks for the server's fingerprint.
 type InfoRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -429,7 +748,7 @@ type InfoRequest struct {
 
 func (x *InfoRequest) Reset() {
 	*x = InfoRequest{}
-	mi := &file_stratbench_v1_stratbench_proto_msgTypes[2]
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -441,7 +760,7 @@ func (x *InfoRequest) String() string {
 func (*InfoRequest) ProtoMessage() {}
 
 func (x *InfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_stratbench_v1_stratbench_proto_msgTypes[2]
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -454,7 +773,7 @@ func (x *InfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InfoRequest.ProtoReflect.Descriptor instead.
 func (*InfoRequest) Descriptor() ([]byte, []int) {
-	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{2}
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{3}
 }
 
 // Limits are the bounds the server enforces on every RunRequest.
@@ -469,13 +788,14 @@ type Limits struct {
 	MaxConcurrentStreams uint32                 `protobuf:"varint,7,opt,name=max_concurrent_streams,json=maxConcurrentStreams,proto3" json:"max_concurrent_streams,omitempty"`
 	MaxRecvBytes         uint32                 `protobuf:"varint,8,opt,name=max_recv_bytes,json=maxRecvBytes,proto3" json:"max_recv_bytes,omitempty"`
 	MaxTasksInFlight     uint32                 `protobuf:"varint,9,opt,name=max_tasks_in_flight,json=maxTasksInFlight,proto3" json:"max_tasks_in_flight,omitempty"`
+	MaxAccounts          uint32                 `protobuf:"varint,10,opt,name=max_accounts,json=maxAccounts,proto3" json:"max_accounts,omitempty"`
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Limits) Reset() {
 	*x = Limits{}
-	mi := &file_stratbench_v1_stratbench_proto_msgTypes[3]
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -487,7 +807,7 @@ func (x *Limits) String() string {
 func (*Limits) ProtoMessage() {}
 
 func (x *Limits) ProtoReflect() protoreflect.Message {
-	mi := &file_stratbench_v1_stratbench_proto_msgTypes[3]
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -500,7 +820,7 @@ func (x *Limits) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Limits.ProtoReflect.Descriptor instead.
 func (*Limits) Descriptor() ([]byte, []int) {
-	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{3}
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Limits) GetMaxTasks() uint32 {
@@ -566,6 +886,13 @@ func (x *Limits) GetMaxTasksInFlight() uint32 {
 	return 0
 }
 
+func (x *Limits) GetMaxAccounts() uint32 {
+	if x != nil {
+		return x.MaxAccounts
+	}
+	return 0
+}
+
 // InfoResponse is the server host's fingerprint.
 type InfoResponse struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -590,7 +917,7 @@ type InfoResponse struct {
 
 func (x *InfoResponse) Reset() {
 	*x = InfoResponse{}
-	mi := &file_stratbench_v1_stratbench_proto_msgTypes[4]
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -602,7 +929,7 @@ func (x *InfoResponse) String() string {
 func (*InfoResponse) ProtoMessage() {}
 
 func (x *InfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_stratbench_v1_stratbench_proto_msgTypes[4]
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -615,7 +942,7 @@ func (x *InfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InfoResponse.ProtoReflect.Descriptor instead.
 func (*InfoResponse) Descriptor() ([]byte, []int) {
-	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{4}
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *InfoResponse) GetHostname() string {
@@ -713,7 +1040,7 @@ var File_stratbench_v1_stratbench_proto protoreflect.FileDescriptor
 
 const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\n" +
-	"\x1estratbench/v1/stratbench.proto\x12\rstratbench.v1\x1a\x1egoogle/protobuf/duration.proto\"\x98\x03\n" +
+	"\x1estratbench/v1/stratbench.proto\x12\rstratbench.v1\x1a\x1egoogle/protobuf/duration.proto\"\xd5\x04\n" +
 	"\n" +
 	"RunRequest\x123\n" +
 	"\bstrategy\x18\x01 \x01(\x0e2\x17.stratbench.v1.StrategyR\bstrategy\x123\n" +
@@ -729,7 +1056,16 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\vpanic_every\x18\t \x01(\rR\n" +
 	"panicEvery\x12\x1b\n" +
 	"\tfail_fast\x18\n" +
-	" \x01(\bR\bfailFast\"\xb8\x02\n" +
+	" \x01(\bR\bfailFast\x12'\n" +
+	"\x04sync\x18\v \x01(\x0e2\x13.stratbench.v1.SyncR\x04sync\x12\x1a\n" +
+	"\baccounts\x18\f \x01(\rR\baccounts\x127\n" +
+	"\n" +
+	"lock_order\x18\r \x01(\x0e2\x18.stratbench.v1.LockOrderR\tlockOrder\x12=\n" +
+	"\ferror_policy\x18\x0e \x01(\x0e2\x1a.stratbench.v1.ErrorPolicyR\verrorPolicy\"M\n" +
+	"\vTaskFailure\x12\x12\n" +
+	"\x04task\x18\x01 \x01(\rR\x04task\x12\x14\n" +
+	"\x05error\x18\x02 \x01(\tR\x05error\x12\x14\n" +
+	"\x05panic\x18\x03 \x01(\bR\x05panic\"\xd9\x03\n" +
 	"\vRunResponse\x12'\n" +
 	"\x0ftasks_completed\x18\x01 \x01(\rR\x0etasksCompleted\x12!\n" +
 	"\ftasks_failed\x18\x02 \x01(\rR\vtasksFailed\x12'\n" +
@@ -739,8 +1075,13 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"serverTime\x128\n" +
 	"\n" +
 	"queue_time\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\tqueueTime\x12\"\n" +
-	"\rmax_in_flight\x18\a \x01(\rR\vmaxInFlight\"\r\n" +
-	"\vInfoRequest\"\xa7\x03\n" +
+	"\rmax_in_flight\x18\a \x01(\rR\vmaxInFlight\x12!\n" +
+	"\flost_updates\x18\b \x01(\x04R\vlostUpdates\x12!\n" +
+	"\finvariant_ok\x18\t \x01(\bR\vinvariantOk\x12!\n" +
+	"\flock_retries\x18\n" +
+	" \x01(\x04R\vlockRetries\x126\n" +
+	"\bfailures\x18\v \x03(\v2\x1a.stratbench.v1.TaskFailureR\bfailures\"\r\n" +
+	"\vInfoRequest\"\xca\x03\n" +
 	"\x06Limits\x12\x1b\n" +
 	"\tmax_tasks\x18\x01 \x01(\rR\bmaxTasks\x12,\n" +
 	"\x12max_cpu_iterations\x18\x02 \x01(\x04R\x10maxCpuIterations\x120\n" +
@@ -750,7 +1091,9 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\x12max_jobs_in_flight\x18\x06 \x01(\rR\x0fmaxJobsInFlight\x124\n" +
 	"\x16max_concurrent_streams\x18\a \x01(\rR\x14maxConcurrentStreams\x12$\n" +
 	"\x0emax_recv_bytes\x18\b \x01(\rR\fmaxRecvBytes\x12-\n" +
-	"\x13max_tasks_in_flight\x18\t \x01(\rR\x10maxTasksInFlight\"\xd0\x03\n" +
+	"\x13max_tasks_in_flight\x18\t \x01(\rR\x10maxTasksInFlight\x12!\n" +
+	"\fmax_accounts\x18\n" +
+	" \x01(\rR\vmaxAccounts\"\xd0\x03\n" +
 	"\fInfoResponse\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x0e\n" +
 	"\x02os\x18\x02 \x01(\tR\x02os\x12\x12\n" +
@@ -775,12 +1118,30 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\x1bSTRATEGY_GOROUTINE_PER_TASK\x10\x02\x12\x11\n" +
 	"\rSTRATEGY_POOL\x10\x03\x12\x16\n" +
 	"\x12STRATEGY_SEMAPHORE\x10\x04\x12\x15\n" +
-	"\x11STRATEGY_PIPELINE\x10\x05*[\n" +
+	"\x11STRATEGY_PIPELINE\x10\x05*\x88\x01\n" +
 	"\bWorkload\x12\x18\n" +
 	"\x14WORKLOAD_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fWORKLOAD_CPU\x10\x01\x12\x0f\n" +
 	"\vWORKLOAD_IO\x10\x02\x12\x12\n" +
-	"\x0eWORKLOAD_MIXED\x10\x03*?\n" +
+	"\x0eWORKLOAD_MIXED\x10\x03\x12\x14\n" +
+	"\x10WORKLOAD_COUNTER\x10\x04\x12\x15\n" +
+	"\x11WORKLOAD_TRANSFER\x10\x05*p\n" +
+	"\x04Sync\x12\x14\n" +
+	"\x10SYNC_UNSPECIFIED\x10\x00\x12\x0e\n" +
+	"\n" +
+	"SYNC_MUTEX\x10\x01\x12\x0f\n" +
+	"\vSYNC_ATOMIC\x10\x02\x12\x10\n" +
+	"\fSYNC_SHARDED\x10\x03\x12\x10\n" +
+	"\fSYNC_CHANNEL\x10\x04\x12\r\n" +
+	"\tSYNC_NONE\x10\x05*S\n" +
+	"\tLockOrder\x12\x1a\n" +
+	"\x16LOCK_ORDER_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12LOCK_ORDER_ORDERED\x10\x01\x12\x12\n" +
+	"\x0eLOCK_ORDER_TRY\x10\x02*e\n" +
+	"\vErrorPolicy\x12\x1c\n" +
+	"\x18ERROR_POLICY_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16ERROR_POLICY_FAIL_FAST\x10\x01\x12\x1c\n" +
+	"\x18ERROR_POLICY_COLLECT_ALL\x10\x02*?\n" +
 	"\x05Scope\x12\x15\n" +
 	"\x11SCOPE_UNSPECIFIED\x10\x00\x12\r\n" +
 	"\tSCOPE_JOB\x10\x01\x12\x10\n" +
@@ -801,37 +1162,45 @@ func file_stratbench_v1_stratbench_proto_rawDescGZIP() []byte {
 	return file_stratbench_v1_stratbench_proto_rawDescData
 }
 
-var file_stratbench_v1_stratbench_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_stratbench_v1_stratbench_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_stratbench_v1_stratbench_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_stratbench_v1_stratbench_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_stratbench_v1_stratbench_proto_goTypes = []any{
 	(Strategy)(0),               // 0: stratbench.v1.Strategy
 	(Workload)(0),               // 1: stratbench.v1.Workload
-	(Scope)(0),                  // 2: stratbench.v1.Scope
-	(*RunRequest)(nil),          // 3: stratbench.v1.RunRequest
-	(*RunResponse)(nil),         // 4: stratbench.v1.RunResponse
-	(*InfoRequest)(nil),         // 5: stratbench.v1.InfoRequest
-	(*Limits)(nil),              // 6: stratbench.v1.Limits
-	(*InfoResponse)(nil),        // 7: stratbench.v1.InfoResponse
-	(*durationpb.Duration)(nil), // 8: google.protobuf.Duration
+	(Sync)(0),                   // 2: stratbench.v1.Sync
+	(LockOrder)(0),              // 3: stratbench.v1.LockOrder
+	(ErrorPolicy)(0),            // 4: stratbench.v1.ErrorPolicy
+	(Scope)(0),                  // 5: stratbench.v1.Scope
+	(*RunRequest)(nil),          // 6: stratbench.v1.RunRequest
+	(*TaskFailure)(nil),         // 7: stratbench.v1.TaskFailure
+	(*RunResponse)(nil),         // 8: stratbench.v1.RunResponse
+	(*InfoRequest)(nil),         // 9: stratbench.v1.InfoRequest
+	(*Limits)(nil),              // 10: stratbench.v1.Limits
+	(*InfoResponse)(nil),        // 11: stratbench.v1.InfoResponse
+	(*durationpb.Duration)(nil), // 12: google.protobuf.Duration
 }
 var file_stratbench_v1_stratbench_proto_depIdxs = []int32{
 	0,  // 0: stratbench.v1.RunRequest.strategy:type_name -> stratbench.v1.Strategy
 	1,  // 1: stratbench.v1.RunRequest.workload:type_name -> stratbench.v1.Workload
-	8,  // 2: stratbench.v1.RunRequest.io_latency:type_name -> google.protobuf.Duration
-	2,  // 3: stratbench.v1.RunRequest.scope:type_name -> stratbench.v1.Scope
-	8,  // 4: stratbench.v1.RunResponse.server_time:type_name -> google.protobuf.Duration
-	8,  // 5: stratbench.v1.RunResponse.queue_time:type_name -> google.protobuf.Duration
-	8,  // 6: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
-	6,  // 7: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
-	3,  // 8: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
-	5,  // 9: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
-	4,  // 10: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
-	7,  // 11: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
-	10, // [10:12] is the sub-list for method output_type
-	8,  // [8:10] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	12, // 2: stratbench.v1.RunRequest.io_latency:type_name -> google.protobuf.Duration
+	5,  // 3: stratbench.v1.RunRequest.scope:type_name -> stratbench.v1.Scope
+	2,  // 4: stratbench.v1.RunRequest.sync:type_name -> stratbench.v1.Sync
+	3,  // 5: stratbench.v1.RunRequest.lock_order:type_name -> stratbench.v1.LockOrder
+	4,  // 6: stratbench.v1.RunRequest.error_policy:type_name -> stratbench.v1.ErrorPolicy
+	12, // 7: stratbench.v1.RunResponse.server_time:type_name -> google.protobuf.Duration
+	12, // 8: stratbench.v1.RunResponse.queue_time:type_name -> google.protobuf.Duration
+	7,  // 9: stratbench.v1.RunResponse.failures:type_name -> stratbench.v1.TaskFailure
+	12, // 10: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
+	10, // 11: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
+	6,  // 12: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
+	9,  // 13: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
+	8,  // 14: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
+	11, // 15: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
+	14, // [14:16] is the sub-list for method output_type
+	12, // [12:14] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_stratbench_v1_stratbench_proto_init() }
@@ -844,8 +1213,8 @@ func file_stratbench_v1_stratbench_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stratbench_v1_stratbench_proto_rawDesc), len(file_stratbench_v1_stratbench_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   5,
+			NumEnums:      6,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

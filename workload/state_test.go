@@ -1,0 +1,74 @@
+package workload_test
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/stratbench/stratbench/workload"
+)
+
+// runParallel runs tasks of st on p goroutines, each task's stages in order.
+func runParallel(st *workload.State, tasks, p int) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range p {
+		wg.Go(func() {
+			for i := range next {
+				v := workload.Seed(i)
+				for _, s := range st.Stages() {
+					v, _ = s(context.Background(), i, v)
+				}
+			}
+		})
+	}
+	for i := range tasks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func TestCounterModesLoseNothing(t *testing.T) {
+	for _, s := range []workload.Sync{workload.SyncMutex, workload.SyncAtomic, workload.SyncSharded, workload.SyncChannel} {
+		t.Run(s.String(), func(t *testing.T) {
+			st := workload.NewState(workload.Spec{Kind: workload.Counter, Sync: s, CPUIterations: 5000})
+			runParallel(st, 16, 4)
+			out := st.Close()
+			if out.Increments != 16*5000 || out.LostUpdates != 0 {
+				t.Errorf("outcome %+v, want 80000 increments and none lost", out)
+			}
+		})
+	}
+}
+
+// TestSyncNoneLosesUpdates: an unsynchronised read-modify-write loses
+// updates once two cores race on it. Lost updates are likely, not certain,
+// on any one attempt, so it tries a bounded number of times.
+func TestSyncNoneLosesUpdates(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs two cores to race")
+	}
+	for attempt := range 20 {
+		st := workload.NewState(workload.Spec{Kind: workload.Counter, Sync: workload.SyncNone, CPUIterations: 200_000})
+		runParallel(st, 4, 4)
+		if out := st.Close(); out.LostUpdates > 0 {
+			t.Logf("attempt %d: %d of %d updates lost", attempt, out.LostUpdates, out.Increments)
+			return
+		}
+	}
+	t.Error("SYNC_NONE lost no update in 20 attempts of 4 × 200 000 increments on 4 goroutines")
+}
+
+func TestTransferKeepsTotal(t *testing.T) {
+	for _, o := range []workload.LockOrder{workload.LockOrdered, workload.LockTry} {
+		t.Run(o.String(), func(t *testing.T) {
+			st := workload.NewState(workload.Spec{Kind: workload.Transfer, Accounts: 4, LockOrder: o, CPUIterations: 2000})
+			runParallel(st, 16, 8)
+			if out := st.Close(); !out.InvariantOK {
+				t.Errorf("outcome %+v: total changed", out)
+			}
+		})
+	}
+}
