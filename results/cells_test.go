@@ -1,0 +1,175 @@
+package results_test
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/stratbench/stratbench/results"
+)
+
+// cellRow returns a complete closed-loop row of the pool/cpu cell at
+// concurrency c on host, trial i, with the given tasks/s.
+func cellRow(host string, c, i int, tasksPerS float64) results.Row {
+	return results.Row{
+		ServerHost: host, ServerGOMAXPROCS: 2, ServerNsPerIteration: 500,
+		Strategy: "pool", Workload: "cpu", Scope: "job", Tasks: 16, Parallelism: 4, CPUIterations: 1000,
+		Mode: "closed", Concurrency: c, Connections: 1, WarmupS: 1, DurationS: 10, Trial: i,
+		Requests: 100, ThroughputRPS: tasksPerS / 16, TasksPerS: tasksPerS,
+		MeanMs: 2, P50Ms: 1.5, P90Ms: 3, P99Ms: 4, P999Ms: 5, MaxMs: 6, ServerP50Ms: 1, ServerP99Ms: 3,
+		Complete: true,
+	}
+}
+
+func TestSummarizeCell(t *testing.T) {
+	rows := []results.Row{
+		cellRow("h1", 8, 1, 3000),
+		cellRow("h1", 8, 2, 3100),
+		cellRow("h1", 8, 3, 2900),
+		cellRow("h1", 8, 4, 99999), // cut short: ignored
+	}
+	rows[0].Errors, rows[1].Errors = 1, 2
+	rows[1].ClientSaturated = true
+	rows[0].P99Ms, rows[1].P99Ms, rows[2].P99Ms = 4, 8, 6
+	rows[3].Complete = false
+	rows[3].Errors = 100
+	cs, err := results.Summarize(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 {
+		t.Fatalf("got %d cells, want 1", len(cs))
+	}
+	c := cs[0]
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		{"Trials", float64(c.Trials), 3},
+		{"Incomplete", float64(c.Incomplete), 1},
+		{"TasksPerS.Median", c.TasksPerS.Median, 3000},
+		{"TasksPerS.Mean", c.TasksPerS.Mean, 3000},
+		{"ThroughputRPS.Median", c.ThroughputRPS.Median, 187.5},
+		{"P99Ms.Median", c.P99Ms.Median, 6},
+		{"P50Ms.Median", c.P50Ms.Median, 1.5},
+		{"Errors", float64(c.Errors), 3},
+		// min(4,16) × 8 jobs = 32 tasks at once, min(32, 2) cores × 1e9 / (1000 × 500ns)
+		{"BoundTasksPerS", c.BoundTasksPerS, 4000},
+		{"Efficiency", c.Efficiency, 0.75},
+		{"MaxMs", c.MaxMs, 6},
+		{"ServerGOMAXPROCS", float64(c.ServerGOMAXPROCS), 2},
+	}
+	for _, ch := range checks {
+		if math.Abs(ch.got-ch.want) > 1e-9 {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+	if !c.Saturated {
+		t.Error("Saturated = false, want true: trial 2 was saturated")
+	}
+	if c.Host != "h1" || c.Key != rows[0].CellKey() || c.Strategy != "pool" || c.Concurrency != 8 {
+		t.Errorf("identity = %q %q %q %d", c.Host, c.Key, c.Strategy, c.Concurrency)
+	}
+	if c.TasksPerS.CILow >= 3000 || c.TasksPerS.CIHigh <= 3000 {
+		t.Errorf("TasksPerS CI [%v, %v] does not hold the mean 3000", c.TasksPerS.CILow, c.TasksPerS.CIHigh)
+	}
+	if c.USL != nil {
+		t.Errorf("USL = %+v for a single concurrency level, want nil", c.USL)
+	}
+}
+
+func TestSummarizeOpenLoopBound(t *testing.T) {
+	r := cellRow("h", 1000, 1, 900)
+	r.Workload, r.Strategy, r.Tasks, r.CPUIterations, r.IOLatencyMs = "io", "serial", 5, 0, 10
+	r.Mode, r.TargetRPS, r.MeanMs = "open", 200, 50
+	cs, err := results.Summarize([]results.Row{r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// J = 200/s × 0.050 s = 10 jobs; serial: 10 tasks at once / 0.010 s = 1000
+	if c := cs[0]; c.BoundTasksPerS != 1000 || c.Efficiency != 0.9 {
+		t.Errorf("bound %v efficiency %v, want 1000 and 0.9", c.BoundTasksPerS, c.Efficiency)
+	}
+}
+
+func TestSummarizeOrderAndGroups(t *testing.T) {
+	truth := results.USLFit{Sigma: 0.05, Kappa: 0.002, Lambda: 1000}
+	var rows []results.Row
+	// Host h2 first and concurrencies shuffled: Summarize must sort.
+	for _, host := range []string{"h2", "h1"} {
+		for _, c := range []int{32, 1, 16, 2, 8, 4, 24} {
+			for i := 1; i <= 2; i++ {
+				rows = append(rows, cellRow(host, c, i, truth.Predict(float64(c))))
+			}
+		}
+	}
+	// A second group on h1 with only 5 levels gets no fit.
+	for _, c := range []int{1, 2, 4, 8, 16} {
+		r := cellRow("h1", c, 1, truth.Predict(float64(c)))
+		r.Parallelism = 2
+		rows = append(rows, r)
+	}
+	// A cell with no complete trial is left out.
+	lost := cellRow("h1", 64, 1, 1)
+	lost.Complete = false
+	rows = append(rows, lost)
+
+	cs, err := results.Summarize(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 7+7+5 {
+		t.Fatalf("got %d cells, want 19", len(cs))
+	}
+	for i := 1; i < len(cs); i++ {
+		a, b := cs[i-1], cs[i]
+		if a.Host > b.Host || a.Host == b.Host && a.Parallelism == b.Parallelism && a.Concurrency >= b.Concurrency {
+			t.Errorf("cells %d and %d out of order: %s c=%d p=%d, %s c=%d p=%d",
+				i-1, i, a.Host, a.Concurrency, a.Parallelism, b.Host, b.Concurrency, b.Parallelism)
+		}
+	}
+	for _, c := range cs {
+		switch {
+		case c.Parallelism == 2 && c.USL != nil:
+			t.Errorf("%s c=%d: USL fitted over 5 levels, want nil", c.Host, c.Concurrency)
+		case c.Parallelism == 4 && c.USL == nil:
+			t.Errorf("%s c=%d: no USL over 7 levels", c.Host, c.Concurrency)
+		case c.Parallelism == 4:
+			if math.Abs(c.USL.Sigma-truth.Sigma) > 1e-6 || math.Abs(c.USL.Kappa-truth.Kappa) > 1e-8 ||
+				math.Abs(c.USL.Lambda-truth.Lambda) > 1e-4 || c.USL.Points != 7 {
+				t.Errorf("%s: USL %+v, want %+v on 7 points", c.Host, *c.USL, truth)
+			}
+		}
+	}
+	// h1's 5 cells at parallelism 2, its 7 at 4, then h2's 7.
+	if cs[5].USL != cs[11].USL || cs[5].USL == cs[12].USL {
+		t.Error("cells of one group should share one fit, and other hosts' cells not")
+	}
+}
+
+func TestSummarizeEmpty(t *testing.T) {
+	cs, err := results.Summarize(nil)
+	if err != nil || len(cs) != 0 {
+		t.Errorf("Summarize(nil) = %v, %v; want no cells", cs, err)
+	}
+}
+
+func ExampleSummarize() {
+	var rows []results.Row
+	for i, tps := range []float64{2900, 3000, 3100} {
+		rows = append(rows, results.Row{
+			ServerHost: "box", ServerGOMAXPROCS: 2, ServerNsPerIteration: 500,
+			Strategy: "pool", Workload: "cpu", Scope: "job", Tasks: 16, Parallelism: 4, CPUIterations: 1000,
+			Mode: "closed", Concurrency: 8, Trial: i + 1, TasksPerS: tps, P99Ms: 4, Complete: true,
+		})
+	}
+	cells, err := results.Summarize(rows)
+	if err != nil {
+		panic(err)
+	}
+	c := cells[0]
+	fmt.Printf("%s: %d trials, median %.0f tasks/s (95%% CI %.0f–%.0f), bound %.0f, efficiency %.2f\n",
+		results.CellLabel(c), c.Trials, c.TasksPerS.Median, c.TasksPerS.CILow, c.TasksPerS.CIHigh,
+		c.BoundTasksPerS, c.Efficiency)
+	// Output: pool/cpu t=16 p=4 it=1000 closed c=8: 3 trials, median 3000 tasks/s (95% CI 2752–3248), bound 4000, efficiency 0.75
+}
