@@ -78,10 +78,7 @@ var columnByName = func() map[string]column {
 	return m
 }()
 
-// floatDecimals is how many decimal places float columns keep.
-const floatDecimals = 4
-
-// roundFloat rounds v to floatDecimals places. It is idempotent, so a value
+// roundFloat rounds v to 4 decimal places. It is idempotent, so a value
 // read back from a file formats to the same text.
 func roundFloat(v float64) float64 {
 	const scale = 1e4

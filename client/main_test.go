@@ -1,0 +1,18 @@
+package client_test
+
+import (
+	"os"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	// The test binary doubles as a fake `stratbench serve` for the
+	// LocalServer tests and the benchmarks, which need a server in another
+	// process.
+	if os.Getenv(fakeServeEnv) != "" {
+		os.Exit(fakeServe(os.Args[1:]))
+	}
+	goleak.VerifyTestMain(m)
+}

@@ -1,0 +1,176 @@
+package client
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+)
+
+// PlannedTrial is one (cell, trial) pair of a sweep plan.
+type PlannedTrial struct {
+	Cell Cell
+	// Index is the 1-based trial number, out of Of.
+	Index, Of int
+}
+
+// Label returns a short human name of the planned trial, such as
+// "pool/cpu c=8 t=2/3": strategy/workload, "/server" for the server scope,
+// the load level (c= closed-loop concurrency, r= open-loop rate) and the
+// trial number. Axes other than these are not in the label.
+func (p PlannedTrial) Label() string {
+	return cellLabel(p.Cell) + " t=" + strconv.Itoa(p.Index) + "/" + strconv.Itoa(p.Of)
+}
+
+// cellLabel is PlannedTrial.Label without the trial number.
+func cellLabel(c Cell) string {
+	s := StrategyName(c.Job.GetStrategy()) + "/" + WorkloadName(c.Job.GetWorkload())
+	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
+		s += "/server"
+	}
+	if c.Load.Mode == Open {
+		return s + " r=" + strconv.FormatFloat(c.Load.Rate, 'g', -1, 64)
+	}
+	return s + " c=" + strconv.Itoa(c.Load.Concurrency)
+}
+
+// Cells returns the product of the matrix's axes in a deterministic order:
+// workloads outermost, then scopes, tasks, parallelism, cpu_iterations,
+// io_latency, connections, the load levels (concurrency levels, then
+// rates) and strategies innermost, so that strategies compared at one
+// load run next to each other in time.
+//
+// Values that a workload does not use are set to zero, and the cells this
+// makes equal are listed once: a cpu cell has no io_latency, an io cell no
+// cpu_iterations. The server scope with goroutine-per-task or pipeline is
+// skipped, because those strategies have no limit to share and the server
+// refuses the combination with InvalidArgument. Parallelism is kept as
+// given for every strategy, even those that ignore it (serial,
+// goroutine-per-task), so that every strategy of one group has the same
+// key in the results.
+//
+// Cells fails when a value does not parse or no valid cell remains; a
+// matrix from [ParseMatrix] always has at least one cell.
+func (m *Matrix) Cells() ([]Cell, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	// check has parsed every name and duration, so errors are not
+	// possible below.
+	duration, _ := time.ParseDuration(m.Duration)
+	warmup, _ := time.ParseDuration(m.Warmup)
+	timeout, _ := time.ParseDuration(m.Timeout)
+	workloads := parseAll(m.Workloads, ParseWorkload)
+	scopes := parseAll(m.Scopes, ParseScope)
+	strategies := parseAll(m.Strategies, ParseStrategy)
+	latencies := parseAll(m.IOLatency, time.ParseDuration)
+	var loads []Load
+	for _, c := range m.Concurrency {
+		loads = append(loads, Load{Mode: Closed, Concurrency: c})
+	}
+	for _, r := range m.Rates {
+		loads = append(loads, Load{Mode: Open, Rate: r, MaxInFlight: m.MaxInFlight})
+	}
+
+	// Each index of the product is a number whose digits, outermost axis
+	// first, pick one value per axis.
+	radix := []int{len(workloads), len(scopes), len(m.Tasks), len(m.Parallelism), len(m.CPUIterations),
+		len(latencies), len(m.Connections), len(loads), len(strategies)}
+	total := 1
+	for _, r := range radix {
+		total *= r // check bounded the product
+	}
+	type cellKey struct {
+		job  [8]uint64
+		load Load
+	}
+	seen := make(map[cellKey]bool, total)
+	var cells []Cell
+	digit := make([]int, len(radix))
+	for n := range total {
+		for a, rest := len(radix)-1, n; a >= 0; a-- {
+			digit[a], rest = rest%radix[a], rest/radix[a]
+		}
+		w, sc, s := workloads[digit[0]], scopes[digit[1]], strategies[digit[8]]
+		if sc == pb.Scope_SCOPE_SERVER && !sharesScope(s) {
+			continue
+		}
+		iters, lat := m.CPUIterations[digit[4]], latencies[digit[5]]
+		switch w {
+		case pb.Workload_WORKLOAD_CPU:
+			lat = 0
+		case pb.Workload_WORKLOAD_IO:
+			iters = 0
+		}
+		load := loads[digit[7]]
+		load.Connections, load.Duration, load.Warmup, load.Timeout = m.Connections[digit[6]], duration, warmup, timeout
+		job := &pb.RunRequest{
+			Strategy:      s,
+			Workload:      w,
+			Scope:         sc,
+			Tasks:         m.Tasks[digit[2]],
+			Parallelism:   m.Parallelism[digit[3]],
+			CpuIterations: iters,
+			FailEvery:     m.FailEvery,
+		}
+		if lat > 0 {
+			job.IoLatency = durationpb.New(lat)
+		}
+		k := cellKey{[8]uint64{uint64(s), uint64(w), uint64(sc), uint64(job.Tasks), uint64(job.Parallelism), iters, uint64(lat), uint64(job.FailEvery)}, load}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		c := Cell{Job: job, Load: load}
+		if err := c.Load.Validate(); err != nil {
+			return nil, fmt.Errorf("matrix: cell %s: %w", cellLabel(c), err)
+		}
+		cells = append(cells, c)
+	}
+	if len(cells) == 0 {
+		return nil, fmt.Errorf("matrix: no valid cell: the server scope applies only to serial, pool and semaphore, and strategies lists %q", m.Strategies)
+	}
+	return cells, nil
+}
+
+// parseAll parses every value with parse, which must not fail.
+func parseAll[T any](values []string, parse func(string) (T, error)) []T {
+	out := make([]T, len(values))
+	for i, v := range values {
+		out[i], _ = parse(v)
+	}
+	return out
+}
+
+// sharesScope reports whether strategy s has a limit that SCOPE_SERVER can
+// share between RPCs.
+func sharesScope(s pb.Strategy) bool {
+	switch s {
+	case pb.Strategy_STRATEGY_GOROUTINE_PER_TASK, pb.Strategy_STRATEGY_PIPELINE:
+		return false
+	}
+	return true
+}
+
+// Trials returns every (cell, trial) pair of the matrix in the order a
+// sweep runs them: trial 1 of every cell in [Matrix.Cells] order, then trial
+// 2 of every cell, and so on. Interleaving the repetitions this way spreads
+// slow drift of the host (heat, noisy neighbours) over all cells instead of
+// biasing whichever cell ran last, and a sweep cut short still has at least
+// one trial of the cells it reached.
+func (m *Matrix) Trials() ([]PlannedTrial, error) {
+	cells, err := m.Cells()
+	if err != nil {
+		return nil, err
+	}
+	plan := make([]PlannedTrial, 0, len(cells)*m.TrialsPerCell)
+	for i := 1; i <= m.TrialsPerCell; i++ {
+		for _, c := range cells {
+			plan = append(plan, PlannedTrial{Cell: c, Index: i, Of: m.TrialsPerCell})
+		}
+	}
+	return plan, nil
+}

@@ -1,0 +1,74 @@
+package client_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stratbench/stratbench/client"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// checkGolden compares got with the golden file at path, or rewrites the
+// file when -update is given.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *updateGolden {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update to accept):\ngot:\n%q\nwant:\n%q", path, got, want)
+	}
+}
+
+func TestSweepProgressRendering(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		p     client.SweepProgress
+		width int
+	}{
+		{"start", client.SweepProgress{Total: 270, Label: "serial/cpu c=1 t=1/3", ETA: 8*time.Minute + 6*time.Second}, 100},
+		{"live", client.SweepProgress{Done: 135, Total: 270, Label: "pool/cpu c=8 t=2/3",
+			Throughput: 1234.56, P99: 8213 * time.Microsecond, ETA: 4*time.Minute + 3*time.Second + 400*time.Millisecond}, 100},
+		{"narrow", client.SweepProgress{Done: 135, Total: 270, Label: "pool/cpu c=8 t=2/3",
+			Throughput: 1234.56, P99: 8213 * time.Microsecond, ETA: time.Minute}, 40},
+		{"slow", client.SweepProgress{Done: 3, Total: 10, Label: "serial/io r=2.5 t=1/1",
+			Throughput: 2.49, P99: 12345 * time.Millisecond, ETA: 7 * time.Second}, 0},
+		{"fast", client.SweepProgress{Done: 9, Total: 10, Label: "goroutine-per-task/io/server c=32 t=1/1",
+			Throughput: 45.25, P99: 850 * time.Microsecond, ETA: -time.Second}, 120},
+		{"failed", client.SweepProgress{Done: 10, Total: 10, Label: "semaphore/mixed c=2 t=3/3",
+			Throughput: 310, P99: 64500 * time.Microsecond, Errors: 17, Note: "incomplete"}, 100},
+		{"saturated", client.SweepProgress{Done: 12, Total: 270, Label: "pipeline/cpu c=32 t=1/3",
+			Throughput: 151.2, P99: 212 * time.Millisecond, ETA: 7*time.Minute + 59*time.Second, Note: "CLIENT SATURATED"}, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkGolden(t, filepath.Join("testdata", "progress_terminal_"+tc.name+".golden"), []byte(tc.p.TerminalLine(tc.width)))
+			checkGolden(t, filepath.Join("testdata", "progress_plain_"+tc.name+".golden"), []byte(tc.p.PlainLine()))
+		})
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if client.IsTerminal(f) {
+		t.Error("IsTerminal(regular file) = true")
+	}
+	if client.IsTerminal(new(bytes.Buffer)) {
+		t.Error("IsTerminal(*bytes.Buffer) = true")
+	}
+}

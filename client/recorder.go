@@ -1,0 +1,149 @@
+package client
+
+import (
+	"runtime"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/results"
+)
+
+// lateAfter is how long after its intended time a send may leave before it
+// counts as late.
+const lateAfter = time.Millisecond
+
+// numCodes is the number of gRPC codes with a fixed slot in recorder.byCode:
+// OK through Unauthenticated.
+const numCodes = int(codes.Unauthenticated) + 1
+
+// maxRecorders bounds the recorders of one trial, and so its memory: about
+// 64 × 68 KB = 4.4 MB of histograms whatever the concurrency.
+const maxRecorders = 64
+
+// openRecorders returns how many recorders an open loop's senders share.
+// Senders start as bursts of latency need them, more of them the longer a
+// trial runs on a noisy host, so their recorders are few and fixed, shared
+// from the start: at most GOMAXPROCS senders record at once, and four
+// recorders per processor keep the mutexes mostly uncontended.
+func openRecorders() int { return min(4*runtime.GOMAXPROCS(0), maxRecorders) }
+
+// recorder holds the measurements of one worker, or of a few workers when a
+// trial has more than maxRecorders. An exclusive recorder (mu nil) is used
+// by one goroutine and takes no lock; a shared one is guarded by mu, held
+// for the few tens of nanoseconds of a record. Recorders are merged into the
+// Trial once every worker has ended. A recorder costs four histograms,
+// about 68 KB; the Errors histogram is allocated on the first error.
+type recorder struct {
+	mu       *sync.Mutex
+	hist     results.TrialHistograms
+	requests uint64 // measured RPCs that ended, ok or not
+	errors   uint64
+	tasks    uint64
+	late     uint64 // measured sends that left more than lateAfter after their intended time
+	byCode   [numCodes]uint64
+	other    map[codes.Code]uint64 // codes beyond Unauthenticated, rare
+	live     *liveStats            // nil unless a progress callback is set
+}
+
+// recorders hands out the recorders of one trial: one per worker up to
+// a limit, then shared round-robin. It is used by one goroutine.
+type recorders struct {
+	all    []*recorder
+	limit  int
+	shared bool
+	live   *liveStats
+}
+
+// newRecorders returns the recorders of a trial whose workers number at
+// most workers, sharing limit recorders when there are more workers than
+// that. Sharing is decided up front, since workers may start while others
+// record.
+func newRecorders(workers, limit int, live *liveStats) *recorders {
+	return &recorders{limit: limit, shared: workers > limit, live: live}
+}
+
+// get returns the recorder of worker i, workers being numbered from 0 in
+// the order they start.
+func (rs *recorders) get(i int) *recorder {
+	if i < len(rs.all) || len(rs.all) == rs.limit {
+		return rs.all[i%len(rs.all)]
+	}
+	r := &recorder{
+		hist: results.TrialHistograms{
+			Latency:     results.NewHistogram(),
+			Uncorrected: results.NewHistogram(),
+			Server:      results.NewHistogram(),
+			Queue:       results.NewHistogram(),
+		},
+		live: rs.live,
+	}
+	if rs.shared {
+		r.mu = new(sync.Mutex)
+	}
+	rs.all = append(rs.all, r)
+	return r
+}
+
+// record adds one measured RPC that was intended to leave at intended, left
+// at sent and ended at end, all read from the trial's clock. It does not
+// allocate except on the first error and on codes beyond Unauthenticated.
+func (r *recorder) record(intended, sent, end time.Duration, resp *pb.RunResponse, err error) {
+	if r.mu != nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+	}
+	r.requests++
+	if sent-intended > lateAfter {
+		r.late++
+	}
+	latency := end - intended
+	if err != nil {
+		r.errors++
+		if c := status.Code(err); int(c) < numCodes {
+			r.byCode[c]++
+		} else {
+			if r.other == nil {
+				r.other = make(map[codes.Code]uint64)
+			}
+			r.other[c]++
+		}
+		if r.hist.Errors == nil {
+			r.hist.Errors = results.NewHistogram()
+		}
+		r.hist.Errors.Record(latency)
+		if r.live != nil {
+			r.live.add(latency, false)
+		}
+		return
+	}
+	r.hist.Latency.Record(latency)
+	r.hist.Uncorrected.Record(end - sent)
+	r.hist.Server.Record(resp.GetServerTime().AsDuration())
+	r.hist.Queue.Record(resp.GetQueueTime().AsDuration())
+	r.tasks += uint64(resp.GetTasksCompleted())
+	if r.live != nil {
+		r.live.add(latency, true)
+	}
+}
+
+// mergeInto adds r's measurements to t. It runs after every worker using r
+// has ended.
+func (r *recorder) mergeInto(t *Trial) {
+	t.Requests += r.requests
+	t.Errors += r.errors
+	t.TasksCompleted += r.tasks
+	t.LateSends += r.late
+	for c, n := range r.byCode {
+		if n > 0 {
+			t.ErrorsByCode[codes.Code(c)] += n
+		}
+	}
+	for c, n := range r.other {
+		t.ErrorsByCode[c] += n
+	}
+	t.Hist.Merge(&r.hist)
+}

@@ -1,0 +1,70 @@
+package client
+
+import (
+	"time"
+
+	"github.com/stratbench/stratbench/hostinfo"
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/results"
+)
+
+// Row returns t as a CSV row of run runID, with the server's fingerprint
+// from server (which may be nil, leaving the server columns empty) and the
+// client's. Latency columns come from the merged histograms: mean and
+// percentiles of the successful RPCs' corrected latency, uncorrected_p99 of
+// their latency from the actual send, server and queue percentiles of
+// the responses' server_time and queue_time. The histogram column is left
+// empty for the caller that saves the histograms.
+func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Fingerprint) results.Row {
+	r := results.Row{
+		SchemaVersion:        results.SchemaVersion,
+		RunID:                runID,
+		StartedAt:            t.StartedAt.UTC(),
+		ServerHost:           server.GetHostname(),
+		ServerCPUModel:       server.GetCpuModel(),
+		ServerLogicalCPUs:    int(server.GetLogicalCpus()),
+		ServerGOMAXPROCS:     int(server.GetGomaxprocs()),
+		ServerGoVersion:      server.GetGoVersion(),
+		ServerNsPerIteration: server.GetNsPerIteration(),
+		ClientHost:           client.Hostname,
+		ClientLogicalCPUs:    client.LogicalCPUs,
+		Trial:                t.Index,
+		Requests:             t.Requests,
+		Errors:               t.Errors,
+		ThroughputRPS:        t.Throughput(),
+		TasksPerS:            t.TasksPerSecond(),
+		LateSends:            t.LateSends,
+		ClientCPUPct:         t.CPU.Percent,
+		ClientSaturated:      t.Saturated,
+		Complete:             t.Complete,
+	}
+	t.Cell.fillRow(&r)
+	if h := t.Hist.Latency; h != nil {
+		r.MeanMs = ms(h.Mean())
+		r.P50Ms = ms(h.Quantile(0.50))
+		r.P90Ms = ms(h.Quantile(0.90))
+		r.P99Ms = ms(h.Quantile(0.99))
+		r.P999Ms = ms(h.Quantile(0.999))
+		r.MaxMs = ms(h.Max())
+	}
+	if h := t.Hist.Uncorrected; h != nil {
+		r.UncorrectedP99Ms = ms(h.Quantile(0.99))
+	}
+	if h := t.Hist.Server; h != nil {
+		r.ServerP50Ms = ms(h.Quantile(0.50))
+		r.ServerP99Ms = ms(h.Quantile(0.99))
+	}
+	if h := t.Hist.Queue; h != nil {
+		r.QueueP99Ms = ms(h.Quantile(0.99))
+	}
+	if len(t.ErrorsByCode) > 0 {
+		r.ErrorsByCode = make(map[string]uint64, len(t.ErrorsByCode))
+		for c, n := range t.ErrorsByCode {
+			r.ErrorsByCode[CodeName(c)] += n
+		}
+	}
+	return r
+}
+
+// ms returns d in float milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,162 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+
+	"github.com/stratbench/stratbench/hostinfo"
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+)
+
+// phase is the measured phase of a trial on the trial's clock: it starts at
+// start (the end of warm-up) and ends at end, or after requests measured
+// RPCs when requests > 0.
+type phase struct {
+	clk      clock
+	start    time.Duration
+	end      time.Duration
+	requests int
+}
+
+// RunTrial runs the warm-up and then the measured phase of one trial of
+// cell over the first cell.Load.Connections of conns, and returns once
+// every goroutine it started has ended. index is the trial's 1-based
+// number, recorded in the Trial.
+//
+// If progress is not nil it is called about every 250 ms and once at the
+// end, from one goroutine at a time, never after RunTrial returns; it must
+// return quickly. With a progress callback every RPC also costs a few
+// shared atomic adds.
+//
+// A cancelled ctx cancels the RPCs in flight and ends RunTrial promptly,
+// returning the partial Trial (Complete false) and ctx's error. An invalid
+// cell returns a nil Trial and an error naming the field.
+//
+// Each closed-loop worker records into its own histograms, about 68 KB,
+// without locks; past 64 workers they share 64 sets, each guarded by a
+// mutex. An open loop starts senders only as outstanding RPCs need them;
+// they share 4 × GOMAXPROCS sets (at most 64), each guarded by a mutex,
+// unless MaxInFlight is smaller. The sets are merged when the trial ends,
+// so memory does not grow with the trial's length.
+func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, index int, progress func(Progress)) (*Trial, error) {
+	load := cell.Load
+	if err := load.Validate(); err != nil {
+		return nil, err
+	}
+	if cell.Job == nil {
+		return nil, errors.New("client: cell has no job")
+	}
+	if len(conns) < load.Connections {
+		return nil, fmt.Errorf("client: load uses %d connections but %d were given", load.Connections, len(conns))
+	}
+	stubs := make([]pb.BenchServiceClient, load.Connections)
+	for i := range stubs {
+		stubs[i] = pb.NewBenchServiceClient(conns[i])
+	}
+
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var live *liveStats
+	if progress != nil {
+		live = new(liveStats)
+	}
+	ph := phase{clk: newClock(), start: load.Warmup, end: load.Warmup + load.Duration, requests: load.Requests}
+	workers := 0 // spreads the workers' first connection over conns
+	newCaller := func() *caller {
+		workers++
+		return &caller{stubs: stubs, next: (workers - 1) % len(stubs), req: cell.Job, timeout: load.Timeout}
+	}
+
+	// The load runs under wg. The closed loop's callers and recorders are
+	// made here, before its workers start; the open loop's scheduler makes
+	// its own.
+	var wg sync.WaitGroup
+	var recs *recorders
+	var open *openLoop
+	switch load.Mode {
+	case Closed:
+		recs = newRecorders(load.Concurrency, maxRecorders, live)
+		l := &closedLoop{phase: ph}
+		for i := range load.Concurrency {
+			rec, c := recs.get(i), newCaller()
+			wg.Go(func() { l.work(ctx, rec, c) })
+		}
+	case Open:
+		recs = newRecorders(load.MaxInFlight, openRecorders(), live)
+		open = &openLoop{phase: ph, rate: load.Rate, maxInFlight: load.MaxInFlight, newCaller: newCaller, recs: recs}
+		wg.Go(func() { open.run(ctx) })
+	}
+
+	done := make(chan struct{})
+	var reporter sync.WaitGroup
+	if progress != nil {
+		reporter.Go(func() { report(done, ph, live, progress) })
+	}
+
+	t := &Trial{Cell: cell, Index: index, ErrorsByCode: make(map[codes.Code]uint64), Hist: newTrialHistograms()}
+	var meter *hostinfo.CPUMeter
+	var fatal error
+	if newPacer(ph.clk).sleepUntil(ctx, ph.start) == nil {
+		t.StartedAt = time.Now().UTC()
+		if meter, fatal = hostinfo.StartCPUMeter(); fatal != nil {
+			cancel()
+		}
+	}
+	wg.Wait()
+	if meter != nil {
+		t.Elapsed = max(ph.clk.now()-ph.start, 0)
+		var err error
+		if t.CPU, err = meter.Stop(); err != nil {
+			fatal = err
+		}
+	}
+	close(done)
+	reporter.Wait()
+
+	for _, r := range recs.all {
+		r.mergeInto(t)
+	}
+	if open != nil {
+		t.Unsent = open.unsent
+		t.LateSends += open.unsent
+	}
+	t.Saturated = t.saturated()
+	if progress != nil {
+		progress(live.snapshot(t.Elapsed))
+	}
+	switch {
+	case fatal != nil:
+		return t, fmt.Errorf("client: trial %d: %w", index, fatal)
+	case stopped(parent):
+		// The workers may have seen the deadline pass before ctx's timer
+		// marked it done.
+		if err := parent.Err(); err != nil {
+			return t, err
+		}
+		return t, context.DeadlineExceeded
+	}
+	t.Complete = true
+	return t, nil
+}
+
+// report calls progress every progressEvery until done closes.
+func report(done <-chan struct{}, ph phase, live *liveStats, progress func(Progress)) {
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+			progress(live.snapshot(max(ph.clk.now()-ph.start, 0)))
+		}
+	}
+}

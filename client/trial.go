@@ -1,0 +1,102 @@
+package client
+
+import (
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/stratbench/stratbench/hostinfo"
+	"github.com/stratbench/stratbench/results"
+)
+
+// SaturatedLateFraction and SaturatedCPUPercent are the thresholds past
+// which a trial's client counts as saturated: more than 1% of its sends
+// left late, or it used at least 90% of the CPU available to it.
+const (
+	SaturatedLateFraction = 0.01
+	SaturatedCPUPercent   = 90
+)
+
+// Trial is the measured outcome of one repetition of a cell. Every figure
+// covers the measured phase only: RPCs sent during warm-up are not counted
+// anywhere.
+type Trial struct {
+	Cell Cell
+	// Index is the 1-based trial number.
+	Index int
+	// StartedAt is the wall-clock start of the measured phase, in UTC.
+	StartedAt time.Time
+	// Elapsed is the measured phase's wall time: from its start until the
+	// last measured RPC ended, or until cancellation.
+	Elapsed time.Duration
+	// Requests counts the measured RPCs that ended, ok or not. RPCs ended
+	// by the trial's own cancellation are not counted.
+	Requests uint64
+	// Errors counts the measured RPCs that ended with an error, and
+	// ErrorsByCode splits them by gRPC status code; it is never nil.
+	Errors       uint64
+	ErrorsByCode map[codes.Code]uint64
+	// TasksCompleted sums the responses' tasks_completed.
+	TasksCompleted uint64
+	// LateSends counts the measured open-loop sends that left more than
+	// 1 ms after their intended time, and the Unsent ones; always 0 in
+	// closed loop.
+	LateSends uint64
+	// Unsent counts the measured sends of a Duration-bound open loop that
+	// were still due when the measured phase's time ran out, because the
+	// schedule was behind (MaxInFlight RPCs outstanding), and so never left.
+	// They are not in Requests.
+	Unsent uint64
+	// Hist holds the merged histograms: Latency (successful RPCs, measured
+	// from the intended send time in open loop), Uncorrected (the same RPCs
+	// from their actual send), Errors (failed RPCs, from the intended send
+	// time), Server (server_time) and Queue (queue_time). None is nil.
+	Hist results.TrialHistograms
+	// CPU is the client process's CPU use over the measured phase.
+	CPU hostinfo.CPUUsage
+	// Saturated reports that the client, not the server, may have limited
+	// the figures: more than SaturatedLateFraction of sends were late, or
+	// CPU.Percent reached SaturatedCPUPercent.
+	Saturated bool
+	// Complete is false when the trial was cut short by cancellation or a
+	// fatal error.
+	Complete bool
+}
+
+// newTrialHistograms returns an empty, fully allocated histogram set.
+func newTrialHistograms() results.TrialHistograms {
+	return results.TrialHistograms{
+		Latency:     results.NewHistogram(),
+		Uncorrected: results.NewHistogram(),
+		Errors:      results.NewHistogram(),
+		Server:      results.NewHistogram(),
+		Queue:       results.NewHistogram(),
+	}
+}
+
+// Successes returns the measured RPCs that ended without error.
+func (t *Trial) Successes() uint64 { return t.Requests - t.Errors }
+
+// Throughput returns successful RPCs per second of Elapsed, or 0 when
+// Elapsed is 0.
+func (t *Trial) Throughput() float64 {
+	if t.Elapsed <= 0 {
+		return 0
+	}
+	return float64(t.Successes()) / t.Elapsed.Seconds()
+}
+
+// TasksPerSecond returns completed tasks per second of Elapsed, or 0 when
+// Elapsed is 0.
+func (t *Trial) TasksPerSecond() float64 {
+	if t.Elapsed <= 0 {
+		return 0
+	}
+	return float64(t.TasksCompleted) / t.Elapsed.Seconds()
+}
+
+// saturated applies the Saturated rule to t's late sends and CPU use.
+func (t *Trial) saturated() bool {
+	late := float64(t.LateSends) > SaturatedLateFraction*float64(t.Requests+t.Unsent)
+	return late || t.CPU.Percent >= SaturatedCPUPercent
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"math/bits"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/stratbench/stratbench/client"
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+)
+
+// jobFlags are the flags that describe the job every RPC of a run carries.
+type jobFlags struct {
+	strategy      string
+	workload      string
+	scope         string
+	tasks         uint
+	parallelism   uint
+	cpuIterations uint64
+	ioLatency     time.Duration
+	failEvery     uint
+	failFast      bool
+}
+
+// register defines the job flags on fs.
+func (j *jobFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&j.strategy, "strategy", "pool", "how a job's tasks are scheduled: "+strings.Join(client.StrategyNames, "|"))
+	fs.StringVar(&j.workload, "workload", "cpu", "what each task does: "+strings.Join(client.WorkloadNames, "|"))
+	fs.StringVar(&j.scope, "scope", "job", "where the strategy's limit lives: "+strings.Join(client.ScopeNames, "|"))
+	fs.UintVar(&j.tasks, "tasks", 16, "tasks per job")
+	fs.UintVar(&j.parallelism, "parallelism", 4, "most tasks of a job at once; 0 means the server's GOMAXPROCS")
+	fs.Uint64Var(&j.cpuIterations, "cpu-iterations", 2000, "SHA-256 steps per task (cpu and mixed workloads)")
+	fs.DurationVar(&j.ioLatency, "io-latency", 2*time.Millisecond, "wait per task (io and mixed workloads)")
+	fs.UintVar(&j.failEvery, "fail-every", 0, "task i fails when (i+1) % N == 0; 0 means never")
+	fs.BoolVar(&j.failFast, "fail-fast", false, "the first task failure ends the RPC with ABORTED")
+}
+
+// request returns the job as a RunRequest. The CPU iterations are sent
+// only to workloads that use them, and likewise the I/O latency, so that a
+// cell is named the same way as in a sweep. Errors name the flag and the
+// limit.
+func (j *jobFlags) request() (*pb.RunRequest, error) {
+	strategy, err := client.ParseStrategy(j.strategy)
+	if err != nil {
+		return nil, fmt.Errorf("--strategy: %w", err)
+	}
+	workload, err := client.ParseWorkload(j.workload)
+	if err != nil {
+		return nil, fmt.Errorf("--workload: %w", err)
+	}
+	scope, err := client.ParseScope(j.scope)
+	if err != nil {
+		return nil, fmt.Errorf("--scope: %w", err)
+	}
+	for _, f := range []struct {
+		name  string
+		v, lo uint
+	}{
+		{"tasks", j.tasks, 1},
+		{"parallelism", j.parallelism, 0},
+		{"fail-every", j.failEvery, 0},
+	} {
+		if f.v < f.lo || f.v > math.MaxUint32 {
+			return nil, fmt.Errorf("--%s %d is outside [%d, %d]", f.name, f.v, f.lo, uint64(math.MaxUint32))
+		}
+	}
+	req := &pb.RunRequest{
+		Strategy:    strategy,
+		Workload:    workload,
+		Scope:       scope,
+		Tasks:       uint32(j.tasks),
+		Parallelism: uint32(j.parallelism),
+		FailEvery:   uint32(j.failEvery),
+		FailFast:    j.failFast,
+	}
+	if workload != pb.Workload_WORKLOAD_IO {
+		if j.cpuIterations < 1 {
+			return nil, fmt.Errorf("--cpu-iterations %d is below 1, the least a %s workload needs", j.cpuIterations, j.workload)
+		}
+		req.CpuIterations = j.cpuIterations
+	}
+	if workload != pb.Workload_WORKLOAD_CPU {
+		if j.ioLatency < 0 {
+			return nil, fmt.Errorf("--io-latency %v is negative", j.ioLatency)
+		}
+		req.IoLatency = durationpb.New(j.ioLatency)
+	}
+	return req, nil
+}
+
+// checkLimits reports the first field of req beyond the server's limits,
+// naming the flag and the limit, so that a run does not send a job the
+// server would refuse with every RPC. A zero limit is no limit.
+func checkLimits(req *pb.RunRequest, l *pb.Limits) error {
+	if l == nil {
+		return nil
+	}
+	if m := l.GetMaxTasks(); m > 0 && req.GetTasks() > m {
+		return fmt.Errorf("--tasks %d is above the server's limit of %d", req.GetTasks(), m)
+	}
+	if m := l.GetMaxParallelism(); m > 0 && req.GetParallelism() > m {
+		return fmt.Errorf("--parallelism %d is above the server's limit of %d", req.GetParallelism(), m)
+	}
+	if m := l.GetMaxCpuIterations(); m > 0 && req.GetCpuIterations() > m {
+		return fmt.Errorf("--cpu-iterations %d is above the server's limit of %d", req.GetCpuIterations(), m)
+	}
+	if m := l.GetMaxTotalIterations(); m > 0 {
+		hi, total := bits.Mul64(uint64(req.GetTasks()), req.GetCpuIterations())
+		if hi > 0 || total > m {
+			return fmt.Errorf("--tasks %d × --cpu-iterations %d is above the server's limit of %d iterations per job",
+				req.GetTasks(), req.GetCpuIterations(), m)
+		}
+	}
+	if m := l.GetMaxIoLatency().AsDuration(); m > 0 && req.GetIoLatency().AsDuration() > m {
+		return fmt.Errorf("--io-latency %v is above the server's limit of %v", req.GetIoLatency().AsDuration(), m)
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+)
+
+func parseJob(t *testing.T, args ...string) (*pb.RunRequest, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var j jobFlags
+	j.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return j.request()
+}
+
+func TestJobFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want *pb.RunRequest
+		err  string
+	}{
+		{"defaults", nil, &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_CPU,
+			Scope: pb.Scope_SCOPE_JOB, Tasks: 16, Parallelism: 4, CpuIterations: 2000}, ""},
+		{"io drops iterations", []string{"--workload", "io", "--io-latency", "5ms", "--strategy", "semaphore", "--scope", "server"},
+			&pb.RunRequest{Strategy: pb.Strategy_STRATEGY_SEMAPHORE, Workload: pb.Workload_WORKLOAD_IO, Scope: pb.Scope_SCOPE_SERVER,
+				Tasks: 16, Parallelism: 4, IoLatency: durationpb.New(5 * time.Millisecond)}, ""},
+		{"mixed keeps both", []string{"--workload=mixed", "--tasks=1", "--parallelism=0", "--cpu-iterations=7", "--fail-every=3", "--fail-fast"},
+			&pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_MIXED, Scope: pb.Scope_SCOPE_JOB,
+				Tasks: 1, CpuIterations: 7, IoLatency: durationpb.New(2 * time.Millisecond), FailEvery: 3, FailFast: true}, ""},
+		{"bad strategy", []string{"--strategy", "threads"}, nil, `--strategy: unknown strategy "threads"`},
+		{"bad workload", []string{"--workload", "gpu"}, nil, `--workload: unknown workload "gpu"`},
+		{"bad scope", []string{"--scope", "global"}, nil, `--scope: unknown scope "global"`},
+		{"zero tasks", []string{"--tasks", "0"}, nil, "--tasks 0 is outside [1, 4294967295]"},
+		{"huge tasks", []string{"--tasks", "4294967296"}, nil, "--tasks 4294967296 is outside"},
+		{"negative tasks", []string{"--tasks", "-1"}, nil, "-tasks"},
+		{"zero iterations", []string{"--cpu-iterations", "0"}, nil, "--cpu-iterations 0 is below 1"},
+		{"negative io latency", []string{"--workload", "io", "--io-latency", "-1ms"}, nil, "--io-latency -1ms is negative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseJob(t, tt.args...)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || !proto.Equal(got, tt.want) {
+				t.Fatalf("request = %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckLimits(t *testing.T) {
+	limits := &pb.Limits{MaxTasks: 100, MaxParallelism: 8, MaxCpuIterations: 1000, MaxTotalIterations: 10000,
+		MaxIoLatency: durationpb.New(time.Second)}
+	ok := &pb.RunRequest{Tasks: 10, Parallelism: 8, CpuIterations: 1000, IoLatency: durationpb.New(time.Second)}
+	with := func(f func(r *pb.RunRequest)) *pb.RunRequest { r := proto.Clone(ok).(*pb.RunRequest); f(r); return r }
+	tests := []struct {
+		name   string
+		req    *pb.RunRequest
+		limits *pb.Limits
+		err    string
+	}{
+		{"within", ok, limits, ""},
+		{"no limits", with(func(r *pb.RunRequest) { r.Tasks = 1e6 }), nil, ""},
+		{"zero limits", with(func(r *pb.RunRequest) { r.Tasks = 1e6 }), &pb.Limits{}, ""},
+		{"tasks", with(func(r *pb.RunRequest) { r.Tasks = 101 }), limits, "--tasks 101 is above the server's limit of 100"},
+		{"parallelism", with(func(r *pb.RunRequest) { r.Parallelism = 9 }), limits, "--parallelism 9 is above the server's limit of 8"},
+		{"iterations", with(func(r *pb.RunRequest) { r.CpuIterations = 1001 }), limits, "--cpu-iterations 1001 is above the server's limit of 1000"},
+		{"total", with(func(r *pb.RunRequest) { r.Tasks = 11 }), limits, "--tasks 11 × --cpu-iterations 1000 is above the server's limit of 10000"},
+		{"io latency", with(func(r *pb.RunRequest) { r.IoLatency = durationpb.New(2 * time.Second) }), limits, "--io-latency 2s is above the server's limit of 1s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkLimits(tt.req, tt.limits)
+			if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+				t.Fatalf("checkLimits = %v, want %q", err, tt.err)
+			}
+		})
+	}
+}

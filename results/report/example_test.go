@@ -1,0 +1,29 @@
+package report_test
+
+import (
+	"math"
+	"os"
+
+	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/report"
+)
+
+// One cell of 3 trials, with its bound and a scalability fit that never
+// peaks (κ = 0), written as summary.csv.
+func ExampleWriteSummaryCSV() {
+	fit := &results.USLFit{Sigma: 0.05, Kappa: 0, Lambda: 1900, PeakN: math.Inf(1), R2: 0.99, Points: 6}
+	cells := []results.CellSummary{{
+		Host: "bench-1", Strategy: "pool", Workload: "cpu", Scope: "job", Mode: "closed",
+		Tasks: 16, Parallelism: 4, Concurrency: 8, Connections: 1, CPUIterations: 2000,
+		ServerGOMAXPROCS: 2, ServerNsPerIteration: 250, Trials: 3,
+		TasksPerS:      results.Estimate{N: 3, Median: 3800, CILow: 3700.25, CIHigh: 3899.75},
+		P99Ms:          results.Estimate{N: 3, Median: 41.5, CILow: 38, CIHigh: 45},
+		BoundTasksPerS: 4000, Efficiency: 0.95, USL: fit,
+	}}
+	if err := report.WriteSummaryCSV(os.Stdout, cells); err != nil {
+		panic(err)
+	}
+	// Output:
+	// host,strategy,workload,scope,tasks,parallelism,cpu_iterations,io_latency_ms,mode,concurrency,target_rps,connections,server_gomaxprocs,server_ns_per_iteration,trials,tasks_per_s_median,tasks_per_s_ci_low,tasks_per_s_ci_high,p99_ms_median,p99_ms_ci_low,p99_ms_ci_high,bound_tasks_per_s,efficiency,usl_sigma,usl_kappa,usl_lambda,usl_peak_n,usl_r2,errors,saturated
+	// bench-1,pool,cpu,job,16,4,2000,0,closed,8,0,1,2,250,3,3800,3700.25,3899.75,41.5,38,45,4000,0.95,0.05,0,1900,inf,0.99,0,false
+}

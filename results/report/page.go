@@ -1,0 +1,158 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+
+	"github.com/stratbench/stratbench/results"
+)
+
+// page is what the template shows: every value already formatted.
+type page struct {
+	Servers, Clients string
+	When             string
+	Sources          []string
+	Cells            int
+	Incomplete       int      // trials cut short, left out of every figure
+	Saturated        []string // the saturated cells, described
+	SaturatedMore    int      // saturated cells beyond those listed
+	NoBound          bool     // some cell has no bound
+	Panels           []panelView
+	Hosts            hostTable
+	Rows             []cellRow
+	ManyHosts        bool
+}
+
+// panelView is one panel's charts and latency table.
+type panelView struct {
+	ID, Title, Subtitle string
+	Level               string // the load level of the latency charts
+	Throughput          template.HTML
+	Latency             template.HTML
+	Efficiency          template.HTML
+	Split               template.HTML
+	Latencies           []latencyRow
+}
+
+// latencyRow is one strategy's latencies at a panel's chosen level.
+type latencyRow struct {
+	Strategy, Color          string
+	P50, P90, P99, P999, Max string
+	ServerP50, Overhead      string
+	Saturated                bool
+}
+
+// cellRow is one line of the table of all cells.
+type cellRow struct {
+	Host, Workload, Strategy, Color, Level string
+	Trials                                 int
+	Tasks, TasksCI, P99, P99CI             string
+	Bound, Efficiency, PeakN, R2           string
+	Errors                                 uint64
+	Saturated                              bool
+}
+
+// saturatedListed is how many saturated cells the warning names.
+const saturatedListed = 8
+
+// page builds the view of r.
+func (r Report) page() page {
+	ps := panels(r.Cells)
+	pg := page{
+		Servers: r.hostNames("server"), Clients: r.hostNames("client"),
+		When: r.when(), Sources: r.Sources, Cells: len(r.Cells),
+		Hosts: newHostTable(r.Hosts),
+	}
+	hosts := map[string]bool{}
+	for _, c := range r.Cells {
+		hosts[c.Host] = true
+		pg.Incomplete += c.Incomplete
+	}
+	pg.ManyHosts = len(hosts) > 1
+	for i, p := range ps {
+		pg.Panels = append(pg.Panels, p.view(i, pg.ManyHosts))
+		for _, s := range p.Series {
+			for _, c := range s.Cells {
+				pg.Rows = append(pg.Rows, newCellRow(p, s, c))
+				if c.BoundTasksPerS <= 0 {
+					pg.NoBound = true
+				}
+				if !c.Saturated {
+					continue
+				}
+				if len(pg.Saturated) < saturatedListed {
+					pg.Saturated = append(pg.Saturated, fmt.Sprintf("%s, %s, %s", p.title(pg.ManyHosts), s.Strategy, p.levelName(level(c))))
+				} else {
+					pg.SaturatedMore++
+				}
+			}
+		}
+	}
+	return pg
+}
+
+// view renders panel p, the i-th of the report.
+func (p panel) view(i int, manyHosts bool) panelView {
+	title := p.title(manyHosts)
+	x := p.representative()
+	v := panelView{
+		ID: "p" + strconv.Itoa(i+1), Title: title, Subtitle: p.subtitle(), Level: p.levelName(x),
+		Throughput: throughputChart(p, "Throughput against load, "+title),
+		Latency:    latencyChart(p, x, "Latency percentiles at "+p.levelName(x)+", "+title),
+		Efficiency: efficiencyChart(p, "Efficiency against the bound, "+title),
+		Split:      splitChart(p, x, "Client latency split into server time and overhead, "+title),
+	}
+	for _, s := range p.Series {
+		c, ok := s.at(x)
+		if !ok {
+			continue
+		}
+		row := latencyRow{
+			Strategy: s.Strategy, Color: s.Look.Color, Saturated: c.Saturated,
+			P50: formatMs(c.P50Ms.Median), P90: formatMs(c.P90Ms), P99: formatMs(c.P99Ms.Median),
+			P999: formatMs(c.P999Ms), Max: formatMs(c.MaxMs), ServerP50: "–", Overhead: "–",
+		}
+		if c.ServerP50Ms > 0 {
+			_, ov := split(c.P50Ms.Median, c.ServerP50Ms)
+			row.ServerP50, row.Overhead = formatMs(c.ServerP50Ms), formatMs(ov)
+		}
+		v.Latencies = append(v.Latencies, row)
+	}
+	return v
+}
+
+// newCellRow describes cell c of series s in panel p.
+func newCellRow(p panel, s series, c results.CellSummary) cellRow {
+	row := cellRow{
+		Host: c.Host, Workload: c.Workload, Strategy: s.Strategy, Color: s.Look.Color,
+		Level: formatSI(level(c)), Trials: c.Trials,
+		Tasks: formatSI(c.TasksPerS.Median), TasksCI: ci(c.TasksPerS, formatSI),
+		P99: formatMs(c.P99Ms.Median), P99CI: ci(c.P99Ms, formatMs),
+		Bound: "–", Efficiency: "–", PeakN: "–", R2: "–",
+		Errors: c.Errors, Saturated: c.Saturated,
+	}
+	if c.BoundTasksPerS > 0 {
+		row.Bound, row.Efficiency = formatSI(c.BoundTasksPerS), formatPct(c.Efficiency)
+	}
+	if u := c.USL; u != nil {
+		row.PeakN, row.R2 = "∞", fmt.Sprintf("%.3f", u.R2)
+		if !math.IsInf(u.PeakN, 0) {
+			row.PeakN = sig3(u.PeakN)
+		}
+	}
+	if p.Open {
+		row.Level += " req/s"
+	}
+	return row
+}
+
+// ci formats e's 95% confidence interval with format, or "–" for a single
+// trial, which has none.
+func ci(e results.Estimate, format func(float64) string) string {
+	if e.N < 2 {
+		return "–"
+	}
+	return format(e.CILow) + " – " + format(e.CIHigh)
+}

@@ -1,0 +1,320 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// checkGolden compares got with testdata/name, rewriting the file when the
+// test runs with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (rerun with -update if the change is intended); got:\n%s", path, got)
+	}
+}
+
+// estimate returns an Estimate of n trials around median with a confidence
+// interval of ± spread × median.
+func estimate(n int, median, spread float64) results.Estimate {
+	e := results.Estimate{N: n, Mean: median, Median: median, CILow: median, CIHigh: median}
+	if n > 1 {
+		e.CILow, e.CIHigh = median*(1-spread), median*(1+spread)
+	}
+	return e
+}
+
+// cell returns a cell of host whose throughput is x tasks/s at the given
+// concurrency, with latencies from Little's law and the bound computed by
+// results.Bound as Summarize does.
+func cell(host, strategy, workload string, concurrency, trials int, x float64) results.CellSummary {
+	c := results.CellSummary{
+		Host: host, Strategy: strategy, Workload: workload, Scope: "job", Mode: "closed",
+		Tasks: 16, Parallelism: 4, Concurrency: concurrency, Connections: 1,
+		CPUIterations: 2000, IOLatencyMs: 2, ServerGOMAXPROCS: 2, ServerNsPerIteration: 250,
+		Trials: trials,
+	}
+	c.TasksPerS = estimate(trials, x, 0.04)
+	c.ThroughputRPS = estimate(trials, x/16, 0.04)
+	p50 := float64(concurrency) * 16 / x * 1000 // ms, Little's law
+	c.P50Ms = estimate(trials, p50, 0.05)
+	c.MeanMs, c.P90Ms, c.P999Ms, c.MaxMs = p50*1.1, p50*1.4, p50*3.5, p50*6
+	c.P99Ms = estimate(trials, p50*2.2, 0.1)
+	c.ServerP50Ms, c.ServerP99Ms = p50*0.8, p50*1.9
+	c.BoundTasksPerS = results.Bound(results.BoundParams{
+		Strategy: strategy, Workload: workload, Scope: c.Scope, Tasks: c.Tasks, Parallelism: c.Parallelism,
+		CPUIterations: c.CPUIterations, IOLatencyMs: c.IOLatencyMs,
+		ServerGOMAXPROCS: c.ServerGOMAXPROCS, ServerNsPerIteration: c.ServerNsPerIteration,
+		JobsInFlight: float64(concurrency),
+	})
+	c.Efficiency = results.Efficiency(x, c.BoundTasksPerS)
+	return c
+}
+
+// fixture is a small fixed report: a cpu workload of three strategies at
+// six concurrency levels with a USL fit each, and an io workload of two
+// strategies at three levels, one cell measured by a saturated client and
+// one with a single trial.
+func fixture() report.Report {
+	var cells []results.CellSummary
+	// Two cores of 2000 tasks/s each bound the cpu work at 4000 tasks/s.
+	for _, p := range []struct {
+		strategy             string
+		sigma, kappa, lambda float64
+	}{{"serial", 0.55, 0, 1900}, {"goroutine-per-task", 0.5, 0.0008, 1850}, {"pool", 0.5, 0.0003, 1900}} {
+		fit := &results.USLFit{Sigma: p.sigma, Kappa: p.kappa, Lambda: p.lambda, Points: 6, R2: 0.981}
+		fit.PeakN = math.Inf(1)
+		if fit.Kappa > 0 {
+			fit.PeakN = math.Sqrt((1 - fit.Sigma) / fit.Kappa)
+		}
+		for _, n := range []int{1, 2, 4, 8, 16, 32} {
+			c := cell("bench-1", p.strategy, "cpu", n, 3, fit.Predict(float64(n))*(1+0.02*float64(n%3-1)))
+			c.USL = fit
+			cells = append(cells, c)
+		}
+	}
+	for _, s := range []string{"serial", "pool"} {
+		for _, n := range []int{1, 4, 16} {
+			slots := 1.0
+			if s == "pool" {
+				slots = 4
+			}
+			c := cell("bench-1", s, "io", n, 3, 0.9*slots*float64(n)*500)
+			c.Saturated = s == "pool" && n == 16
+			if s == "serial" && n == 16 {
+				c.Trials, c.TasksPerS, c.P99Ms, c.P50Ms = 1, estimate(1, c.TasksPerS.Median, 0), estimate(1, c.P99Ms.Median, 0), estimate(1, c.P50Ms.Median, 0)
+				c.Errors = 2
+			}
+			cells = append(cells, c)
+		}
+	}
+	return report.Report{
+		Cells: cells,
+		Hosts: []report.Host{
+			{Role: "server", Source: "reports/bench-1-20250102T030405Z", Fields: results.HostFields{
+				{Name: "hostname", Value: "bench-1"}, {Name: "os", Value: "linux"}, {Name: "arch", Value: "amd64"},
+				{Name: "cpu_model", Value: "AMD EPYC 7B13"}, {Name: "logical_cpus", Value: "2"}, {Name: "gomaxprocs", Value: "2"},
+				{Name: "cgroup_cpu_quota", Value: "0"}, {Name: "total_memory_bytes", Value: "8589934592"},
+				{Name: "go_version", Value: "go1.26.8"}, {Name: "grpc_version", Value: "1.85.0"},
+				{Name: "stratbench_version", Value: "(devel)"}, {Name: "limits.max_tasks", Value: "1024"},
+				{Name: "ns_per_iteration", Value: "250"},
+			}},
+			{Role: "client", Source: "reports/bench-1-20250102T030405Z", Fields: results.HostFields{
+				{Name: "hostname", Value: `load<&>"1"`}, {Name: "os", Value: "linux"}, {Name: "arch", Value: "amd64"},
+				{Name: "cpu_model", Value: "AMD EPYC 7B13"}, {Name: "logical_cpus", Value: "2"}, {Name: "gomaxprocs", Value: "2"},
+				{Name: "cgroup_cpu_quota", Value: "1.5"}, {Name: "total_memory_bytes", Value: "0"},
+				{Name: "go_version", Value: "go1.26.8"},
+			}},
+		},
+		From:    time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
+		To:      time.Date(2025, 1, 2, 3, 12, 40, 0, time.UTC),
+		Sources: []string{"reports/bench-1-20250102T030405Z"},
+	}
+}
+
+func render(t *testing.T, r report.Report) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.WriteHTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestWriteHTMLGolden(t *testing.T) {
+	checkGolden(t, "report.golden.html", []byte(render(t, fixture())))
+}
+
+func TestWriteSummaryCSVGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := report.WriteSummaryCSV(&b, fixture().Cells); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "summary.golden.csv", b.Bytes())
+}
+
+var svgElement = regexp.MustCompile(`(?s)<svg .*?</svg>`)
+
+func TestHTMLStructure(t *testing.T) {
+	page := render(t, fixture())
+	svgs := svgElement.FindAllString(page, -1)
+	// Two panels (cpu, io), each with a throughput, a latency, an
+	// efficiency and a split chart.
+	if len(svgs) != 8 {
+		t.Errorf("%d SVG charts, want 8", len(svgs))
+	}
+	for i, s := range svgs {
+		// Every chart is well-formed XML: its text was escaped.
+		d := xml.NewDecoder(strings.NewReader(s))
+		for {
+			_, err := d.Token()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Errorf("chart %d is not well-formed: %v", i, err)
+				break
+			}
+		}
+	}
+	for _, want := range []string{
+		`<section id="throughput">`, `<section id="latency">`, `<section id="efficiency">`,
+		`<section id="split">`, `<section id="hosts">`, `<section id="formulas"`,
+		`aria-label="Throughput against load, cpu workload"`,
+		`aria-label="Latency percentiles at concurrency 32, cpu workload"`,
+		`aria-label="Efficiency against the bound, io workload"`,
+		`aria-label="Client latency split into server time and overhead, io workload"`,
+		`class="usl"`, `class="errbar"`, `class="marker saturated"`, `class="boundline"`,
+		`class="warn"`, "Saturated client", "io workload, pool, concurrency 16",
+		"Measured 2025-01-02 03:04 – 03:12 UTC", "X(N) = λN ÷ (1 + σ(N − 1) + κN(N − 1))",
+		"limits.max_tasks", "8.0 GiB", "1.5 CPUs",
+		`load&lt;&amp;&gt;&#34;1&#34;`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, s := range []string{"serial", "goroutine-per-task", "pool"} {
+		if n := strings.Count(page, ">"+s+"<"); n < 4 {
+			t.Errorf("strategy %q is named %d times as text, want a legend or label in every chart", s, n)
+		}
+	}
+	for _, bad := range []string{"http://", "https://", "<script", "<link", "@import", "url(", `load<&>"1"`} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page holds %q", bad)
+		}
+	}
+}
+
+func TestHTMLWithoutSaturation(t *testing.T) {
+	r := fixture()
+	for i := range r.Cells {
+		r.Cells[i].Saturated = false
+	}
+	page := render(t, r)
+	if strings.Contains(page, `class="warn"`) || strings.Contains(page, "marker saturated\" fill=\"#0072B2") {
+		t.Error("a report with no saturated cell shows the saturation warning")
+	}
+}
+
+func TestHTMLWithoutBoundOrServerTime(t *testing.T) {
+	r := fixture()
+	r.Hosts = nil
+	for i := range r.Cells {
+		r.Cells[i].BoundTasksPerS, r.Cells[i].Efficiency, r.Cells[i].ServerP50Ms, r.Cells[i].USL = 0, 0, 0, nil
+	}
+	page := render(t, r)
+	if n := len(svgElement.FindAllString(page, -1)); n != 4 {
+		t.Errorf("%d charts, want 4: throughput and latency per panel", n)
+	}
+	for _, want := range []string{"No cell of this workload has a bound.", "The server's time was not recorded.", "No host fingerprint was found."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `class="usl"`) {
+		t.Error("a USL curve is drawn without a fit")
+	}
+}
+
+func TestWriteHTMLNoCells(t *testing.T) {
+	if err := (report.Report{}).WriteHTML(io.Discard); err == nil {
+		t.Error("WriteHTML of no cells succeeded")
+	}
+}
+
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	r := fixture()
+	for range 2 { // the second time replaces both files
+		path, err := report.Write(dir, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := filepath.Join(dir, report.HTMLFile); path != want {
+			t.Errorf("Write returned %q, want %q", path, want)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "report.html summary.csv" {
+		t.Errorf("folder holds %v, want only report.html and summary.csv", names)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, report.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := report.WriteSummaryCSV(&want, r.Cells); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Error("summary.csv differs from WriteSummaryCSV's output")
+	}
+	if _, err := report.Write(filepath.Join(dir, "missing"), r); err == nil {
+		t.Error("Write into a missing folder succeeded")
+	}
+}
+
+func TestHTMLManyHostsAndOpenLoop(t *testing.T) {
+	r := fixture()
+	var more []results.CellSummary
+	for _, c := range r.Cells {
+		if c.Workload != "cpu" {
+			continue
+		}
+		c.Host = "bench-2"
+		c.TasksPerS.Median *= 1.5
+		more = append(more, c)
+	}
+	for _, rate := range []float64{100, 200, 400, 800} {
+		c := cell("bench-2", "pool", "io", 64, 3, rate*16)
+		c.Mode, c.TargetRPS = "open", rate
+		more = append(more, c)
+	}
+	r.Cells = append(r.Cells, more...)
+	page := render(t, r)
+	for _, want := range []string{
+		"cpu workload on bench-1", "cpu workload on bench-2", "io workload on bench-2",
+		"target rate (requests/s), log scale", "at most 64 in flight", "open loop",
+		`<th class="name">host</th>`, "800 requests/s",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if n := len(svgElement.FindAllString(page, -1)); n != 16 {
+		t.Errorf("%d charts, want 16: four panels of four", n)
+	}
+}

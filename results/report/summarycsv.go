@@ -1,0 +1,98 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/stratbench/stratbench/results"
+)
+
+// SummaryHeader is the header of summary.csv: the cell's host and
+// parameters, its trial count, the median and 95% confidence interval of
+// the mean of tasks/s and of p99 latency across trials, the bound and the
+// efficiency, the Universal Scalability Law fit of the cell's (host,
+// strategy, workload) series, the errors and whether a trial was measured
+// by a saturated client.
+var SummaryHeader = []string{
+	"host", "strategy", "workload", "scope", "tasks", "parallelism", "cpu_iterations", "io_latency_ms",
+	"mode", "concurrency", "target_rps", "connections", "server_gomaxprocs", "server_ns_per_iteration",
+	"trials",
+	"tasks_per_s_median", "tasks_per_s_ci_low", "tasks_per_s_ci_high",
+	"p99_ms_median", "p99_ms_ci_low", "p99_ms_ci_high",
+	"bound_tasks_per_s", "efficiency",
+	"usl_sigma", "usl_kappa", "usl_lambda", "usl_peak_n", "usl_r2",
+	"errors", "saturated",
+}
+
+// WriteSummaryCSV writes cells to w as summary.csv: SummaryHeader, then one
+// row per cell in the order given. Floats are written as results' CSV
+// writes them, rounded to four decimal places except the USL parameters,
+// which keep six significant digits because κ is often below 1e-4. The
+// bound and efficiency are empty when the bound is unknown (0), the usl_
+// columns when the cell has no fit; usl_peak_n is "inf" when κ is 0.
+func WriteSummaryCSV(w io.Writer, cells []results.CellSummary) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = false
+	if err := cw.Write(SummaryHeader); err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	for _, c := range cells {
+		rec := []string{
+			c.Host, c.Strategy, c.Workload, c.Scope, strconv.Itoa(c.Tasks), strconv.Itoa(c.Parallelism),
+			strconv.FormatUint(c.CPUIterations, 10), decimal(c.IOLatencyMs),
+			c.Mode, strconv.Itoa(c.Concurrency), decimal(c.TargetRPS), strconv.Itoa(c.Connections),
+			strconv.Itoa(c.ServerGOMAXPROCS), decimal(c.ServerNsPerIteration),
+			strconv.Itoa(c.Trials),
+			decimal(c.TasksPerS.Median), decimal(c.TasksPerS.CILow), decimal(c.TasksPerS.CIHigh),
+			decimal(c.P99Ms.Median), decimal(c.P99Ms.CILow), decimal(c.P99Ms.CIHigh),
+		}
+		if c.BoundTasksPerS > 0 {
+			rec = append(rec, decimal(c.BoundTasksPerS), decimal(c.Efficiency))
+		} else {
+			rec = append(rec, "", "")
+		}
+		if u := c.USL; u != nil {
+			rec = append(rec, significant(u.Sigma), significant(u.Kappa), significant(u.Lambda),
+				significant(u.PeakN), significant(u.R2))
+		} else {
+			rec = append(rec, "", "", "", "", "")
+		}
+		rec = append(rec, strconv.FormatUint(c.Errors, 10), strconv.FormatBool(c.Saturated))
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("summary: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	return nil
+}
+
+// decimal formats v rounded to four decimal places in its shortest form,
+// as the results CSV does; "" when v is not finite.
+func decimal(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	if math.Abs(v) < 1<<52/1e4 {
+		v = math.Round(v*1e4) / 1e4
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// significant formats v with six significant digits: "inf" for +Inf (the
+// N* of a fit with κ = 0, which never peaks) and "" for any other value
+// that is not finite.
+func significant(v float64) string {
+	if math.IsInf(v, 1) {
+		return "inf"
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
