@@ -52,6 +52,10 @@ fuzz: ## Run every fuzz target for FUZZTIME (default 10s) each.
 bench: ## Go benchmarks (benchstat-readable) into bench.txt.
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./strategies/ ./workload/ ./results/ ./client/ | tee bench.txt
 
+.PHONY: e2e
+e2e: ## Render a real sweep's report in headless Chromium (apt-get install chromium first; skipped without it).
+	bash scripts/e2e/report.sh
+
 .PHONY: serve
 serve: build ## Run the server on 127.0.0.1:50051.
 	$(BIN) serve
@@ -59,4 +63,5 @@ serve: build ## Run the server on 127.0.0.1:50051.
 .PHONY: bench-report
 bench-report: build ## Sweep MATRIX (default|smoke|FILE) against TARGET (or a local server) and write the report.
 	@dir="$$($(BIN) sweep --matrix $(MATRIX) --reports $(REPORTS) $(if $(TARGET),--target $(TARGET)) | tail -n 1)"; \
-	echo "results: $$dir"
+	echo "results: $$dir"; \
+	$(BIN) report "$$dir" | tail -n 1

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# report.sh: render check of `stratbench report`, end to end.
+#
+# Builds stratbench, runs a short real sweep against a local server (every
+# strategy × cpu, io, mixed × concurrency 1..32, 2 trials of 200 ms: about
+# a minute on 2 cores), writes the report, checks that report.html is
+# self-contained (no URL, no script, no external style or font) and that
+# summary.csv has one row per cell, then renders the page in headless
+# Chromium and checks that the screenshot is not blank.
+#
+# Usage: scripts/e2e/report.sh [WORKDIR]     (default: a fresh temp folder)
+# Needs: go, and chromium (Debian: apt-get install -y chromium) for the
+# render; without chromium the render step is skipped with a notice.
+# Prints the paths of report.html and the screenshot last.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="${1:-$(mktemp -d)}"
+mkdir -p "$work"
+bin="$work/stratbench"
+
+fail() { echo "report.sh: FAIL: $*" >&2; exit 1; }
+
+(cd "$root" && go build -o "$bin" ./cmd/stratbench)
+
+cat >"$work/matrix.json" <<'JSON'
+{"workloads": ["cpu", "io", "mixed"], "concurrency": [1, 2, 4, 8, 16, 32],
+ "duration": "200ms", "warmup": "100ms", "trials": 2}
+JSON
+# A failing command inside $(...) would end the script silently under set -e,
+# so each one's status is caught and its log shown.
+if ! "$bin" sweep --matrix "$work/matrix.json" --reports "$work/reports" >"$work/sweep.out" 2>"$work/sweep.log"; then
+	tail -n 20 "$work/sweep.log" >&2
+	fail "sweep failed (log: $work/sweep.log)"
+fi
+dir="$(tail -n 1 "$work/sweep.out")"
+[ -d "$dir" ] || fail "sweep wrote no folder (see $work/sweep.log)"
+
+if ! "$bin" report "$dir" >"$work/report.out" 2>"$work/report.log"; then
+	cat "$work/report.log" >&2
+	fail "report failed"
+fi
+page="$(tail -n 1 "$work/report.out")"
+[ "$page" = "$dir/report.html" ] || fail "report printed '$page', want $dir/report.html"
+[ -s "$dir/summary.csv" ] || fail "no summary.csv"
+
+# Self-contained: nothing to fetch, nothing to run.
+for bad in 'http://' 'https://' '<script' '<link' '@import' 'url('; do
+	if grep -qiF -- "$bad" "$page"; then fail "report.html holds '$bad'"; fi
+done
+svgs="$(grep -o '<svg ' "$page" | wc -l)"
+# Three workloads × (throughput, latency, efficiency, split).
+[ "$svgs" -eq 12 ] || fail "report.html has $svgs charts, want 12"
+for s in serial goroutine-per-task pool semaphore pipeline; do
+	grep -qF ">$s<" "$page" || fail "report.html never names strategy $s"
+done
+cells="$(($(wc -l <"$dir/summary.csv") - 1))"
+[ "$cells" -eq 90 ] || fail "summary.csv has $cells cells, want 90"
+
+browser="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
+if [ -z "$browser" ]; then
+	echo "report.sh: chromium not found; skipped the render check" >&2
+	echo "$page"
+	exit 0
+fi
+png="$work/report.png"
+# --no-sandbox: the check often runs as root in a container.
+timeout 120 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	--screenshot="$png" --window-size=1200,3000 "file://$page" >"$work/chromium.log" 2>&1 ||
+	fail "chromium failed (see $work/chromium.log)"
+[ -s "$png" ] || fail "no screenshot"
+# A blank page compresses to a few kilobytes; charts take far more.
+size="$(wc -c <"$png")"
+[ "$size" -gt 100000 ] || fail "screenshot is only $size bytes: the page looks blank"
+
+echo "report.sh: ok: $svgs charts, $cells cells, screenshot $size bytes" >&2
+echo "$page"
+echo "$png"
