@@ -19,7 +19,8 @@ func (goroutinePerTask) Run(ctx context.Context, job Job) (Result, error) {
 			t.skip(job.Tasks - i)
 			break
 		}
-		wg.Go(func() { t.task(ctx, i) })
+		wg.Add(1)
+		go t.spawned(ctx, i, &wg)
 	}
 	wg.Wait()
 	return t.result(ctx)

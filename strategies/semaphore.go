@@ -23,12 +23,19 @@ func (s sem) Run(ctx context.Context, job Job) (Result, error) {
 		if s.w.Acquire(ctx, 1) != nil {
 			return false
 		}
-		wg.Go(func() {
-			defer s.w.Release(1)
-			t.task(ctx, i)
-		})
+		wg.Add(1)
+		go s.spawned(ctx, t, i, &wg)
 		return true
 	})
 	wg.Wait()
 	return t.result(ctx)
+}
+
+// spawned runs task i on its own goroutine and releases its slot. A go
+// statement calling a method with arguments allocates no closure, unlike
+// wg.Go(func() {...}), which saves two allocations per task.
+func (s sem) spawned(ctx context.Context, t *tally, i int, wg *sync.WaitGroup) {
+	defer wg.Done()
+	defer s.w.Release(1)
+	t.task(ctx, i)
 }

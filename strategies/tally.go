@@ -88,6 +88,14 @@ func (t *tally) task(ctx context.Context, i int) {
 	t.complete(i, v)
 }
 
+// spawned runs task i on a goroutine of its own and marks it done in wg.
+// It is started with a go statement rather than wg.Go so that no closure is
+// allocated per task.
+func (t *tally) spawned(ctx context.Context, i int, wg *sync.WaitGroup) {
+	defer wg.Done()
+	t.task(ctx, i)
+}
+
 // complete records task i as completed with output out.
 func (t *tally) complete(i int, out uint64) {
 	if t.job.Fold != nil {
