@@ -11,6 +11,9 @@ TARGET   ?=
 REPORTS  ?= reports
 BENCHTIME ?= 1s
 FUZZTIME ?= 10s
+SOAK_DURATION ?= 2m
+SOAK_TIMEOUT ?= 30m
+SOAK_FLAGS ?=
 
 .PHONY: help
 help: ## Show this help.
@@ -42,11 +45,12 @@ test: ## Run every test under the race detector.
 	$(GO) test -race -count=1 ./...
 
 .PHONY: fuzz
-fuzz: ## Run every fuzz target for FUZZTIME (default 10s) each.
-	@set -e; for pkg in $$($(GO) list ./...); do \
-		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-			echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
-		done; done
+fuzz: ## Run every fuzz target (found by go test -list) for FUZZTIME (default 10s) each.
+	GO="$(GO)" FUZZTIME="$(FUZZTIME)" scripts/fuzz.sh
+
+.PHONY: soak
+soak: ## SOAK_DURATION (default 2m) of mixed load on loopback, then goroutines and heap back at baseline (SOAK_FLAGS=-race to add the race detector).
+	SOAK_DURATION=$(SOAK_DURATION) $(GO) test $(SOAK_FLAGS) -run '^TestSoak$$' -count=1 -v -timeout $(SOAK_TIMEOUT) ./cmd/stratbench/
 
 .PHONY: bench
 bench: ## Go benchmarks (benchstat-readable) into bench.txt.
@@ -61,7 +65,9 @@ serve: build ## Run the server on 127.0.0.1:50051.
 	$(BIN) serve
 
 .PHONY: bench-report
-bench-report: build ## Sweep MATRIX (default|smoke|FILE) against TARGET (or a local server) and write the report.
-	@dir="$$($(BIN) sweep --matrix $(MATRIX) --reports $(REPORTS) $(if $(TARGET),--target $(TARGET)) | tail -n 1)"; \
+bench-report: build ## Sweep MATRIX (default|smoke|shared|FILE) against TARGET (or a local server) and write the report.
+	@status=0; dir="$$($(BIN) sweep --matrix $(MATRIX) --reports $(REPORTS) $(if $(TARGET),--target $(TARGET)) | tail -n 1)" || status=$$?; \
+	if [ -z "$$dir" ] || [ ! -s "$$dir/results.csv" ]; then echo "bench-report: no results written" >&2; exit 1; fi; \
 	echo "results: $$dir"; \
-	$(BIN) report "$$dir" | tail -n 1
+	$(BIN) report "$$dir" | tail -n 1; \
+	exit $$status
