@@ -31,6 +31,9 @@ func (c Cell) fillRow(r *results.Row) {
 	r.Parallelism = int(j.GetParallelism())
 	r.CPUIterations = j.GetCpuIterations()
 	r.IOLatencyMs = ms(j.GetIoLatency().AsDuration())
+	r.Sync = SyncName(j.GetSync())
+	r.LockOrder = LockOrderName(j.GetLockOrder())
+	r.Accounts = int(j.GetAccounts())
 	r.Mode = l.Mode.String()
 	switch l.Mode {
 	case Closed:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -15,10 +16,13 @@ import (
 // the form of a --matrix FILE and of a report's matrix.json) is decoded
 // strictly by [ParseMatrix].
 //
-// Names are the lowercase ones of [ParseStrategy], [ParseWorkload] and
-// [ParseScope]; durations are Go duration strings such as "1.5s". An axis
-// left empty takes the default documented on its field; [ParseMatrix] fills
-// them in, so a parsed Matrix marshals back to an explicit, complete plan.
+// Names are the lowercase ones of [ParseStrategy], [ParseWorkload],
+// [ParseScope], [ParseSync] and [ParseLockOrder]; durations are Go duration
+// strings such as "1.5s". An axis left empty takes the default documented
+// on its field; [ParseMatrix] fills them in, so a parsed Matrix marshals
+// back to an explicit, complete plan. The shared-state axes (syncs,
+// lock_orders, accounts) are filled in only when a workload that uses them
+// is listed, and are absent from the JSON otherwise.
 //
 // Concurrency and Rates together are the load axis, not two axes: each
 // concurrency level gives a closed-loop cell and each rate an open-loop
@@ -35,12 +39,24 @@ type Matrix struct {
 	Tasks []uint32 `json:"tasks"`
 	// Parallelism defaults to [4]; 0 means the server's GOMAXPROCS.
 	Parallelism []uint32 `json:"parallelism"`
-	// CPUIterations per task, used by the cpu and mixed workloads;
+	// CPUIterations per task, used by the cpu and mixed workloads, and by
+	// counter (increments per task) and transfer (transfers per task);
 	// defaults to [2000].
 	CPUIterations []uint64 `json:"cpu_iterations"`
 	// IOLatency per task, used by the io and mixed workloads; defaults to
 	// ["2ms"].
 	IOLatency []string `json:"io_latency"`
+	// Syncs lists the sync modes of the counter workload, which no other
+	// workload uses; defaults to all five, in the order mutex, atomic,
+	// sharded, channel, none, when workloads lists counter.
+	Syncs []string `json:"syncs,omitempty"`
+	// LockOrders lists the lock orders of the transfer workload, which no
+	// other workload uses; defaults to ["ordered", "try"] when workloads
+	// lists transfer.
+	LockOrders []string `json:"lock_orders,omitempty"`
+	// Accounts lists the account counts of the transfer workload, each at
+	// least 2; defaults to [8] when workloads lists transfer.
+	Accounts []uint32 `json:"accounts,omitempty"`
 	// Concurrency lists closed-loop levels (workers, one RPC in flight each).
 	Concurrency []int `json:"concurrency,omitempty"`
 	// Rates lists open-loop levels in requests per second.
@@ -85,6 +101,7 @@ const (
 	defaultTimeout     = "10s"
 	defaultTrials      = 3
 	defaultMaxInFlight = 1000
+	defaultAccounts    = 8
 )
 
 // ParseMatrix decodes one JSON matrix from r, refusing unknown fields,
@@ -141,6 +158,26 @@ func (m *Matrix) fillDefaults() {
 	if len(m.IOLatency) == 0 {
 		m.IOLatency = []string{"2ms"}
 	}
+	// The shared-state axes are omitted from JSON when empty, so nil is
+	// their one empty form, as for the load axis below.
+	if len(m.Syncs) == 0 {
+		m.Syncs = nil
+		if slices.Contains(m.Workloads, "counter") {
+			m.Syncs = append([]string(nil), SyncNames...)
+		}
+	}
+	if len(m.LockOrders) == 0 {
+		m.LockOrders = nil
+		if slices.Contains(m.Workloads, "transfer") {
+			m.LockOrders = append([]string(nil), LockOrderNames...)
+		}
+	}
+	if len(m.Accounts) == 0 {
+		m.Accounts = nil
+		if slices.Contains(m.Workloads, "transfer") {
+			m.Accounts = []uint32{defaultAccounts}
+		}
+	}
 	// The load axis may keep one of its halves empty; nil is its one
 	// empty form, so that a matrix survives a JSON round trip unchanged.
 	if len(m.Concurrency) == 0 {
@@ -183,6 +220,8 @@ func (m *Matrix) check() error {
 		{"workloads", m.Workloads, func(s string) error { _, err := ParseWorkload(s); return err }},
 		{"scopes", m.Scopes, func(s string) error { _, err := ParseScope(s); return err }},
 		{"io_latency", m.IOLatency, func(s string) error { _, err := parseDuration(s, 0); return err }},
+		{"syncs", m.Syncs, func(s string) error { _, err := ParseSync(s); return err }},
+		{"lock_orders", m.LockOrders, func(s string) error { _, err := ParseLockOrder(s); return err }},
 	} {
 		seen := make(map[string]bool, len(a.values))
 		for i, v := range a.values {
@@ -204,6 +243,26 @@ func (m *Matrix) check() error {
 		if v < 1 {
 			return fmt.Errorf("matrix: cpu_iterations[%d]: %d is below the minimum 1", i, v)
 		}
+	}
+	// Without these axes a counter or transfer cell would lack a field
+	// the server requires; ParseMatrix fills them, a hand-made Matrix may not.
+	for _, need := range []struct {
+		workload, axis string
+		n              int
+	}{{"counter", "syncs", len(m.Syncs)}, {"transfer", "lock_orders", len(m.LockOrders)}, {"transfer", "accounts", len(m.Accounts)}} {
+		if need.n == 0 && slices.Contains(m.Workloads, need.workload) {
+			return fmt.Errorf("matrix: %s: empty, but workloads lists %s, which needs at least one", need.axis, need.workload)
+		}
+	}
+	seenAccounts := make(map[uint32]bool, len(m.Accounts))
+	for i, v := range m.Accounts {
+		if v < 2 {
+			return fmt.Errorf("matrix: accounts[%d]: %d is below the minimum 2", i, v)
+		}
+		if seenAccounts[v] {
+			return fmt.Errorf("matrix: accounts[%d]: %d is listed twice", i, v)
+		}
+		seenAccounts[v] = true
 	}
 	if err := checkInts("concurrency", m.Concurrency, 1, MaxConcurrency); err != nil {
 		return err
@@ -236,6 +295,7 @@ func (m *Matrix) check() error {
 	n := uint64(m.TrialsPerCell)
 	for _, l := range []int{len(m.Strategies), len(m.Workloads), len(m.Scopes), len(m.Tasks),
 		len(m.Parallelism), len(m.CPUIterations), len(m.IOLatency),
+		max(len(m.Syncs), 1), max(len(m.LockOrders), 1), max(len(m.Accounts), 1),
 		len(m.Concurrency) + len(m.Rates), len(m.Connections)} {
 		if n *= uint64(l); n > MaxMatrixTrials {
 			return fmt.Errorf("matrix: the axes' product times trials exceeds the limit of %d trials", MaxMatrixTrials)

@@ -18,9 +18,11 @@ type PlannedTrial struct {
 }
 
 // Label returns a short human name of the planned trial, such as
-// "pool/cpu c=8 t=2/3": strategy/workload, "/server" for the server scope,
-// the load level (c= closed-loop concurrency, r= open-loop rate) and the
-// trial number. Axes other than these are not in the label.
+// "pool/cpu c=8 t=2/3" or "pool/counter/none c=8 t=2/3": strategy/workload,
+// the sync mode of a counter cell or the lock order of a transfer cell,
+// "/server" for the server scope, the load level (c= closed-loop
+// concurrency, r= open-loop rate) and the trial number. Axes other than
+// these are not in the label.
 func (p PlannedTrial) Label() string {
 	return cellLabel(p.Cell) + " t=" + strconv.Itoa(p.Index) + "/" + strconv.Itoa(p.Of)
 }
@@ -28,6 +30,9 @@ func (p PlannedTrial) Label() string {
 // cellLabel is PlannedTrial.Label without the trial number.
 func cellLabel(c Cell) string {
 	s := StrategyName(c.Job.GetStrategy()) + "/" + WorkloadName(c.Job.GetWorkload())
+	if v := sharedName(c.Job); v != "" {
+		s += "/" + v
+	}
 	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
 		s += "/server"
 	}
@@ -37,15 +42,29 @@ func cellLabel(c Cell) string {
 	return s + " c=" + strconv.Itoa(c.Load.Concurrency)
 }
 
+// sharedName names the shared-state parameters of job for labels: its
+// sync mode ("none"), or its lock order and accounts ("try-8"), or "".
+func sharedName(job *pb.RunRequest) string {
+	if s := SyncName(job.GetSync()); s != "" {
+		return s
+	}
+	if o := LockOrderName(job.GetLockOrder()); o != "" {
+		return o + "-" + strconv.FormatUint(uint64(job.GetAccounts()), 10)
+	}
+	return ""
+}
+
 // Cells returns the product of the matrix's axes in a deterministic order:
 // workloads outermost, then scopes, tasks, parallelism, cpu_iterations,
-// io_latency, connections, the load levels (concurrency levels, then
-// rates) and strategies innermost, so that strategies compared at one
-// load run next to each other in time.
+// io_latency, syncs, lock_orders, accounts, connections, the load levels
+// (concurrency levels, then rates) and strategies innermost, so that
+// strategies compared at one load run next to each other in time.
 //
 // Values that a workload does not use are set to zero, and the cells this
 // makes equal are listed once: a cpu cell has no io_latency, an io cell no
-// cpu_iterations. The server scope with goroutine-per-task or pipeline is
+// cpu_iterations, a counter or transfer cell no io_latency; only a counter
+// cell has a sync mode, and only a transfer cell a lock order and
+// accounts. The server scope with goroutine-per-task or pipeline is
 // skipped, because those strategies have no limit to share and the server
 // refuses the combination with InvalidArgument. Parallelism is kept as
 // given for every strategy, even those that ignore it (serial,
@@ -67,6 +86,11 @@ func (m *Matrix) Cells() ([]Cell, error) {
 	scopes := parseAll(m.Scopes, ParseScope)
 	strategies := parseAll(m.Strategies, ParseStrategy)
 	latencies := parseAll(m.IOLatency, time.ParseDuration)
+	// An empty shared-state axis is one unset value, so that the product
+	// still has cells for the workloads that do not use it.
+	syncs := orUnset(parseAll(m.Syncs, ParseSync))
+	orders := orUnset(parseAll(m.LockOrders, ParseLockOrder))
+	accounts := orUnset(m.Accounts)
 	var loads []Load
 	for _, c := range m.Concurrency {
 		loads = append(loads, Load{Mode: Closed, Concurrency: c})
@@ -78,13 +102,13 @@ func (m *Matrix) Cells() ([]Cell, error) {
 	// Each index of the product is a number whose digits, outermost axis
 	// first, pick one value per axis.
 	radix := []int{len(workloads), len(scopes), len(m.Tasks), len(m.Parallelism), len(m.CPUIterations),
-		len(latencies), len(m.Connections), len(loads), len(strategies)}
+		len(latencies), len(syncs), len(orders), len(accounts), len(m.Connections), len(loads), len(strategies)}
 	total := 1
 	for _, r := range radix {
 		total *= r // check bounded the product
 	}
 	type cellKey struct {
-		job  [8]uint64
+		job  [11]uint64
 		load Load
 	}
 	seen := make(map[cellKey]bool, total)
@@ -94,19 +118,26 @@ func (m *Matrix) Cells() ([]Cell, error) {
 		for a, rest := len(radix)-1, n; a >= 0; a-- {
 			digit[a], rest = rest%radix[a], rest/radix[a]
 		}
-		w, sc, s := workloads[digit[0]], scopes[digit[1]], strategies[digit[8]]
+		w, sc, s := workloads[digit[0]], scopes[digit[1]], strategies[digit[11]]
 		if sc == pb.Scope_SCOPE_SERVER && !sharesScope(s) {
 			continue
 		}
 		iters, lat := m.CPUIterations[digit[4]], latencies[digit[5]]
+		sync, order, acc := syncs[digit[6]], orders[digit[7]], accounts[digit[8]]
 		switch w {
-		case pb.Workload_WORKLOAD_CPU:
+		case pb.Workload_WORKLOAD_CPU, pb.Workload_WORKLOAD_COUNTER, pb.Workload_WORKLOAD_TRANSFER:
 			lat = 0
 		case pb.Workload_WORKLOAD_IO:
 			iters = 0
 		}
-		load := loads[digit[7]]
-		load.Connections, load.Duration, load.Warmup, load.Timeout = m.Connections[digit[6]], duration, warmup, timeout
+		if w != pb.Workload_WORKLOAD_COUNTER {
+			sync = pb.Sync_SYNC_UNSPECIFIED
+		}
+		if w != pb.Workload_WORKLOAD_TRANSFER {
+			order, acc = pb.LockOrder_LOCK_ORDER_UNSPECIFIED, 0
+		}
+		load := loads[digit[10]]
+		load.Connections, load.Duration, load.Warmup, load.Timeout = m.Connections[digit[9]], duration, warmup, timeout
 		job := &pb.RunRequest{
 			Strategy:      s,
 			Workload:      w,
@@ -115,11 +146,15 @@ func (m *Matrix) Cells() ([]Cell, error) {
 			Parallelism:   m.Parallelism[digit[3]],
 			CpuIterations: iters,
 			FailEvery:     m.FailEvery,
+			Sync:          sync,
+			LockOrder:     order,
+			Accounts:      acc,
 		}
 		if lat > 0 {
 			job.IoLatency = durationpb.New(lat)
 		}
-		k := cellKey{[8]uint64{uint64(s), uint64(w), uint64(sc), uint64(job.Tasks), uint64(job.Parallelism), iters, uint64(lat), uint64(job.FailEvery)}, load}
+		k := cellKey{[11]uint64{uint64(s), uint64(w), uint64(sc), uint64(job.Tasks), uint64(job.Parallelism), iters, uint64(lat),
+			uint64(job.FailEvery), uint64(sync), uint64(order), uint64(acc)}, load}
 		if seen[k] {
 			continue
 		}
@@ -134,6 +169,14 @@ func (m *Matrix) Cells() ([]Cell, error) {
 		return nil, fmt.Errorf("matrix: no valid cell: the server scope applies only to serial, pool and semaphore, and strategies lists %q", m.Strategies)
 	}
 	return cells, nil
+}
+
+// orUnset returns values, or one zero value when there are none.
+func orUnset[T any](values []T) []T {
+	if len(values) == 0 {
+		return make([]T, 1)
+	}
+	return values
 }
 
 // parseAll parses every value with parse, which must not fail.

@@ -39,6 +39,21 @@ func TestParseMatrixFillsDefaults(t *testing.T) {
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("ParseMatrix({}) =\n%+v, want\n%+v", m, want)
 	}
+	m, err = client.ParseMatrix(strings.NewReader(`{"workloads":["counter","transfer"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m.Syncs, []string{"mutex", "atomic", "sharded", "channel", "none"}) ||
+		!reflect.DeepEqual(m.LockOrders, []string{"ordered", "try"}) || !reflect.DeepEqual(m.Accounts, []uint32{8}) {
+		t.Errorf("shared-state defaults: syncs %q, lock orders %q, accounts %v", m.Syncs, m.LockOrders, m.Accounts)
+	}
+	m, err = client.ParseMatrix(strings.NewReader(`{"syncs":[],"accounts":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Syncs != nil || m.LockOrders != nil || m.Accounts != nil {
+		t.Errorf("shared-state axes of a cpu matrix: %q %q %v, want nil", m.Syncs, m.LockOrders, m.Accounts)
+	}
 }
 
 func TestParseMatrixRejects(t *testing.T) {
@@ -73,6 +88,12 @@ func TestParseMatrixRejects(t *testing.T) {
 		{"too many trials", `{"trials":1001}`, []string{"trials", "1001", "1000"}},
 		{"negative max in flight", `{"max_in_flight":-1}`, []string{"max_in_flight", "-1"}},
 		{"string for number", `{"trials":"3"}`, []string{"trials"}},
+		{"unknown sync", `{"workloads":["counter"],"syncs":["spin"]}`, []string{"syncs[0]", `"spin"`, "mutex, atomic, sharded, channel, none"}},
+		{"duplicate sync", `{"workloads":["counter"],"syncs":["none","none"]}`, []string{"syncs[1]", "twice"}},
+		{"unknown lock order", `{"workloads":["transfer"],"lock_orders":["random"]}`, []string{"lock_orders[0]", `"random"`, "ordered, try"}},
+		{"one account", `{"workloads":["transfer"],"accounts":[8,1]}`, []string{"accounts[1]", "1", "minimum 2"}},
+		{"duplicate accounts", `{"workloads":["transfer"],"accounts":[8,8]}`, []string{"accounts[1]", "twice"}},
+		{"negative accounts", `{"accounts":[-2]}`, []string{"accounts"}},
 		{"too many cells", `{"concurrency":[1,2,3,4,5,6,7,8,9,10],"tasks":[1,2,3,4,5,6,7,8,9,10],"cpu_iterations":[1,2,3,4,5,6,7,8,9,10],"connections":[1,2,3,4,5,6,7,8,9,10]}`,
 			[]string{"exceeds the limit of 20000"}},
 		{"no valid cell", `{"strategies":["goroutine-per-task","pipeline"],"scopes":["server"]}`,
@@ -119,6 +140,13 @@ func TestMatrixCells(t *testing.T) {
 			[]string{"pool/io c=4"}},
 		{"mixed uses both", `{"strategies":["pool"],"workloads":["mixed"],"cpu_iterations":[10,20]}`,
 			[]string{"pool/mixed c=4", "pool/mixed c=4"}},
+		{"syncs apply to counter only", `{"strategies":["pool"],"workloads":["cpu","counter"],"syncs":["none","mutex"]}`,
+			[]string{"pool/cpu c=4", "pool/counter/none c=4", "pool/counter/mutex c=4"}},
+		{"lock orders and accounts apply to transfer only",
+			`{"strategies":["pool"],"workloads":["transfer","io"],"lock_orders":["try","ordered"],"accounts":[2,8],"syncs":["atomic"]}`,
+			[]string{"pool/transfer/try-2 c=4", "pool/transfer/try-8 c=4", "pool/transfer/ordered-2 c=4", "pool/transfer/ordered-8 c=4", "pool/io c=4"}},
+		{"unused syncs collapse", `{"strategies":["pool"],"syncs":["none","mutex"],"lock_orders":["try"]}`,
+			[]string{"pool/cpu c=4"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := client.ParseMatrix(strings.NewReader(tc.doc))
@@ -213,6 +241,7 @@ func TestBuiltinMatrix(t *testing.T) {
 	}{
 		{"smoke", 10, 30 * time.Second},
 		{"default", 270, 10 * time.Minute},
+		{"shared", 315, 5 * time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := client.BuiltinMatrix(tc.name)
@@ -270,6 +299,9 @@ func TestLoadMatrix(t *testing.T) {
 	if m, err := client.LoadMatrix("smoke"); err != nil || m.TrialsPerCell != 1 {
 		t.Errorf(`LoadMatrix("smoke") = %+v, %v`, m, err)
 	}
+	if m, err := client.LoadMatrix("shared"); err != nil || len(m.Syncs) != 5 {
+		t.Errorf(`LoadMatrix("shared") = %+v, %v`, m, err)
+	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"trials":0.5}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -317,6 +349,8 @@ func FuzzParseMatrix(f *testing.F) {
 	f.Add([]byte(`{"strategies":["pool"],"workloads":["io","mixed"],"scopes":["server"],"rates":[10.5],"trials":1}`))
 	f.Add([]byte(`{"concurrency":[1,2],"io_latency":["1ms","-1s"],"duration":"1h"}`))
 	f.Add([]byte(`{"tasks":[0],"connections":[1e3]}`))
+	f.Add([]byte(`{"workloads":["counter","transfer","cpu"],"syncs":["none"],"lock_orders":["try","ordered"],"accounts":[2,1000]}`))
+	f.Add([]byte(`{"syncs":[],"lock_orders":["try"],"accounts":[1]}`))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		m, err := client.ParseMatrix(bytes.NewReader(doc))
 		if err != nil {

@@ -22,22 +22,43 @@ var (
 		pb.Strategy_STRATEGY_PIPELINE:           "pipeline",
 	}
 	workloadNames = [...]string{
-		pb.Workload_WORKLOAD_CPU:   "cpu",
-		pb.Workload_WORKLOAD_IO:    "io",
-		pb.Workload_WORKLOAD_MIXED: "mixed",
+		pb.Workload_WORKLOAD_CPU:      "cpu",
+		pb.Workload_WORKLOAD_IO:       "io",
+		pb.Workload_WORKLOAD_MIXED:    "mixed",
+		pb.Workload_WORKLOAD_COUNTER:  "counter",
+		pb.Workload_WORKLOAD_TRANSFER: "transfer",
 	}
 	scopeNames = [...]string{
 		pb.Scope_SCOPE_JOB:    "job",
 		pb.Scope_SCOPE_SERVER: "server",
 	}
+	syncNames = [...]string{
+		pb.Sync_SYNC_MUTEX:   "mutex",
+		pb.Sync_SYNC_ATOMIC:  "atomic",
+		pb.Sync_SYNC_SHARDED: "sharded",
+		pb.Sync_SYNC_CHANNEL: "channel",
+		pb.Sync_SYNC_NONE:    "none",
+	}
+	lockOrderNames = [...]string{
+		pb.LockOrder_LOCK_ORDER_ORDERED: "ordered",
+		pb.LockOrder_LOCK_ORDER_TRY:     "try",
+	}
+	errorPolicyNames = [...]string{
+		pb.ErrorPolicy_ERROR_POLICY_FAIL_FAST:   "fail-fast",
+		pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL: "collect-all",
+	}
 )
 
-// StrategyNames, WorkloadNames and ScopeNames list the accepted names in
-// enum order. They are shared: callers must not modify them.
+// StrategyNames, WorkloadNames, ScopeNames, SyncNames, LockOrderNames and
+// ErrorPolicyNames list the accepted names in enum order. They are shared:
+// callers must not modify them.
 var (
-	StrategyNames = strategyNames[1:]
-	WorkloadNames = workloadNames[1:]
-	ScopeNames    = scopeNames[1:]
+	StrategyNames    = strategyNames[1:]
+	WorkloadNames    = workloadNames[1:]
+	ScopeNames       = scopeNames[1:]
+	SyncNames        = syncNames[1:]
+	LockOrderNames   = lockOrderNames[1:]
+	ErrorPolicyNames = errorPolicyNames[1:]
 )
 
 // ParseStrategy returns the strategy named s, one of [StrategyNames]; the
@@ -57,6 +78,27 @@ func ParseWorkload(s string) (pb.Workload, error) {
 func ParseScope(s string) (pb.Scope, error) {
 	i, err := parseName("scope", s, scopeNames[:])
 	return pb.Scope(i), err
+}
+
+// ParseSync returns the sync mode named s, one of [SyncNames]: how a
+// counter workload's tasks update their shared counter.
+func ParseSync(s string) (pb.Sync, error) {
+	i, err := parseName("sync", s, syncNames[:])
+	return pb.Sync(i), err
+}
+
+// ParseLockOrder returns the lock order named s, one of [LockOrderNames]:
+// how a transfer workload's tasks take two accounts' locks.
+func ParseLockOrder(s string) (pb.LockOrder, error) {
+	i, err := parseName("lock order", s, lockOrderNames[:])
+	return pb.LockOrder(i), err
+}
+
+// ParseErrorPolicy returns the error policy named s, one of
+// [ErrorPolicyNames].
+func ParseErrorPolicy(s string) (pb.ErrorPolicy, error) {
+	i, err := parseName("error policy", s, errorPolicyNames[:])
+	return pb.ErrorPolicy(i), err
 }
 
 // ParseMode returns the mode named s: "closed" or "open".
@@ -79,6 +121,36 @@ func ScopeName(s pb.Scope) string {
 		s = pb.Scope_SCOPE_JOB
 	}
 	return name(int(s), scopeNames[:], s.String())
+}
+
+// SyncName returns the lowercase name of s, such as "none", or "" for
+// SYNC_UNSPECIFIED, the value of every workload but counter: the form of
+// the CSV's sync column. A value without a name gives the enum's own name.
+func SyncName(s pb.Sync) string {
+	if s == pb.Sync_SYNC_UNSPECIFIED {
+		return ""
+	}
+	return name(int(s), syncNames[:], s.String())
+}
+
+// LockOrderName returns the lowercase name of o, such as "try", or "" for
+// LOCK_ORDER_UNSPECIFIED, the value of every workload but transfer: the
+// form of the CSV's lock_order column.
+func LockOrderName(o pb.LockOrder) string {
+	if o == pb.LockOrder_LOCK_ORDER_UNSPECIFIED {
+		return ""
+	}
+	return name(int(o), lockOrderNames[:], o.String())
+}
+
+// ErrorPolicyName returns the lowercase name of p, such as "collect-all",
+// or "" for ERROR_POLICY_UNSPECIFIED (fail-fast when the request's
+// fail_fast is set, collect-all otherwise).
+func ErrorPolicyName(p pb.ErrorPolicy) string {
+	if p == pb.ErrorPolicy_ERROR_POLICY_UNSPECIFIED {
+		return ""
+	}
+	return name(int(p), errorPolicyNames[:], p.String())
 }
 
 func name(i int, names []string, fallback string) string {

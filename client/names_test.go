@@ -29,14 +29,39 @@ func TestNamesRoundTrip(t *testing.T) {
 			t.Errorf("ParseScope(%q) = %v, %v", n, s, err)
 		}
 	}
+	for _, n := range client.SyncNames {
+		s, err := client.ParseSync(n)
+		if err != nil || client.SyncName(s) != n {
+			t.Errorf("ParseSync(%q) = %v, %v", n, s, err)
+		}
+	}
+	for _, n := range client.LockOrderNames {
+		o, err := client.ParseLockOrder(n)
+		if err != nil || client.LockOrderName(o) != n {
+			t.Errorf("ParseLockOrder(%q) = %v, %v", n, o, err)
+		}
+	}
+	for _, n := range client.ErrorPolicyNames {
+		p, err := client.ParseErrorPolicy(n)
+		if err != nil || client.ErrorPolicyName(p) != n {
+			t.Errorf("ParseErrorPolicy(%q) = %v, %v", n, p, err)
+		}
+	}
 	for _, n := range []string{"closed", "open"} {
 		m, err := client.ParseMode(n)
 		if err != nil || m.String() != n {
 			t.Errorf("ParseMode(%q) = %v, %v", n, m, err)
 		}
 	}
-	if got := len(client.StrategyNames); got != 5 {
-		t.Errorf("len(StrategyNames) = %d, want 5", got)
+	for _, c := range []struct {
+		name  string
+		names []string
+		want  int
+	}{{"StrategyNames", client.StrategyNames, 5}, {"WorkloadNames", client.WorkloadNames, 5},
+		{"SyncNames", client.SyncNames, 5}, {"LockOrderNames", client.LockOrderNames, 2}, {"ErrorPolicyNames", client.ErrorPolicyNames, 2}} {
+		if len(c.names) != c.want {
+			t.Errorf("len(%s) = %d, want %d", c.name, len(c.names), c.want)
+		}
 	}
 }
 
@@ -50,6 +75,15 @@ func TestNames(t *testing.T) {
 		{"unspecified strategy", client.StrategyName(pb.Strategy_STRATEGY_UNSPECIFIED), "STRATEGY_UNSPECIFIED"},
 		{"unknown strategy", client.StrategyName(42), "42"},
 		{"workload", client.WorkloadName(pb.Workload_WORKLOAD_MIXED), "mixed"},
+		{"counter", client.WorkloadName(pb.Workload_WORKLOAD_COUNTER), "counter"},
+		{"transfer", client.WorkloadName(pb.Workload_WORKLOAD_TRANSFER), "transfer"},
+		{"sync", client.SyncName(pb.Sync_SYNC_SHARDED), "sharded"},
+		{"unspecified sync is empty", client.SyncName(pb.Sync_SYNC_UNSPECIFIED), ""},
+		{"unknown sync", client.SyncName(42), "42"},
+		{"lock order", client.LockOrderName(pb.LockOrder_LOCK_ORDER_ORDERED), "ordered"},
+		{"unspecified lock order is empty", client.LockOrderName(pb.LockOrder_LOCK_ORDER_UNSPECIFIED), ""},
+		{"error policy", client.ErrorPolicyName(pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL), "collect-all"},
+		{"unspecified error policy is empty", client.ErrorPolicyName(pb.ErrorPolicy_ERROR_POLICY_UNSPECIFIED), ""},
 		{"unspecified scope is job", client.ScopeName(pb.Scope_SCOPE_UNSPECIFIED), "job"},
 		{"server scope", client.ScopeName(pb.Scope_SCOPE_SERVER), "server"},
 		{"code", client.CodeName(codes.DeadlineExceeded), "DEADLINE_EXCEEDED"},
@@ -76,7 +110,13 @@ func TestParseErrors(t *testing.T) {
 		{"strategy", func(s string) error { _, err := client.ParseStrategy(s); return err }, "Pool",
 			`unknown strategy "Pool": want one of serial, goroutine-per-task, pool, semaphore, pipeline`},
 		{"workload", func(s string) error { _, err := client.ParseWorkload(s); return err }, "",
-			`unknown workload "": want one of cpu, io, mixed`},
+			`unknown workload "": want one of cpu, io, mixed, counter, transfer`},
+		{"sync", func(s string) error { _, err := client.ParseSync(s); return err }, "SYNC_NONE",
+			`unknown sync "SYNC_NONE": want one of mutex, atomic, sharded, channel, none`},
+		{"lock order", func(s string) error { _, err := client.ParseLockOrder(s); return err }, "",
+			`unknown lock order "": want one of ordered, try`},
+		{"error policy", func(s string) error { _, err := client.ParseErrorPolicy(s); return err }, "fail_fast",
+			`unknown error policy "fail_fast": want one of fail-fast, collect-all`},
 		{"scope", func(s string) error { _, err := client.ParseScope(s); return err }, "SCOPE_JOB",
 			`unknown scope "SCOPE_JOB": want one of job, server`},
 		{"mode", func(s string) error { _, err := client.ParseMode(s); return err }, "half",

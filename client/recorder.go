@@ -44,26 +44,49 @@ type recorder struct {
 	errors   uint64
 	tasks    uint64
 	late     uint64 // measured sends that left more than lateAfter after their intended time
+	shared   sharedCounts
 	byCode   [numCodes]uint64
 	other    map[codes.Code]uint64 // codes beyond Unauthenticated, rare
 	live     *liveStats            // nil unless a progress callback is set
 }
 
+// sharedCounts are what the successful responses of a trial report about
+// their jobs' shared state (the counter and transfer workloads).
+type sharedCounts struct {
+	lost    uint64 // lost_updates summed
+	retries uint64 // lock_retries summed
+	broken  uint64 // transfer responses with invariant_ok false
+	// transfer makes broken count: only a transfer job has an invariant,
+	// and servers report other jobs' as held or, if older, not at all.
+	transfer bool
+}
+
+// add adds the shared-state figures of one successful response.
+func (s *sharedCounts) add(resp *pb.RunResponse) {
+	s.lost += resp.GetLostUpdates()
+	s.retries += resp.GetLockRetries()
+	if s.transfer && !resp.GetInvariantOk() {
+		s.broken++
+	}
+}
+
 // recorders hands out the recorders of one trial: one per worker up to
 // a limit, then shared round-robin. It is used by one goroutine.
 type recorders struct {
-	all    []*recorder
-	limit  int
-	shared bool
-	live   *liveStats
+	all      []*recorder
+	limit    int
+	shared   bool
+	live     *liveStats
+	transfer bool // the trial's job is a transfer; see sharedCounts
 }
 
-// newRecorders returns the recorders of a trial whose workers number at
-// most workers, sharing limit recorders when there are more workers than
-// that. Sharing is decided up front, since workers may start while others
-// record.
-func newRecorders(workers, limit int, live *liveStats) *recorders {
-	return &recorders{limit: limit, shared: workers > limit, live: live}
+// newRecorders returns the recorders of a trial of job whose workers
+// number at most workers, sharing limit recorders when there are more
+// workers than that. Sharing is decided up front, since workers may start
+// while others record.
+func newRecorders(job *pb.RunRequest, workers, limit int, live *liveStats) *recorders {
+	return &recorders{limit: limit, shared: workers > limit, live: live,
+		transfer: job.GetWorkload() == pb.Workload_WORKLOAD_TRANSFER}
 }
 
 // get returns the recorder of worker i, workers being numbered from 0 in
@@ -79,7 +102,8 @@ func (rs *recorders) get(i int) *recorder {
 			Server:      results.NewHistogram(),
 			Queue:       results.NewHistogram(),
 		},
-		live: rs.live,
+		shared: sharedCounts{transfer: rs.transfer},
+		live:   rs.live,
 	}
 	if rs.shared {
 		r.mu = new(sync.Mutex)
@@ -89,8 +113,9 @@ func (rs *recorders) get(i int) *recorder {
 }
 
 // record adds one measured RPC that was intended to leave at intended, left
-// at sent and ended at end, all read from the trial's clock. It does not
-// allocate except on the first error and on codes beyond Unauthenticated.
+// at sent and ended at end, all read from the trial's clock, with its
+// response's shared-state figures when it succeeded. It does not allocate
+// except on the first error and on codes beyond Unauthenticated.
 func (r *recorder) record(intended, sent, end time.Duration, resp *pb.RunResponse, err error) {
 	if r.mu != nil {
 		r.mu.Lock()
@@ -125,6 +150,7 @@ func (r *recorder) record(intended, sent, end time.Duration, resp *pb.RunRespons
 	r.hist.Server.Record(resp.GetServerTime().AsDuration())
 	r.hist.Queue.Record(resp.GetQueueTime().AsDuration())
 	r.tasks += uint64(resp.GetTasksCompleted())
+	r.shared.add(resp)
 	if r.live != nil {
 		r.live.add(latency, true)
 	}
@@ -137,6 +163,9 @@ func (r *recorder) mergeInto(t *Trial) {
 	t.Errors += r.errors
 	t.TasksCompleted += r.tasks
 	t.LateSends += r.late
+	t.LostUpdates += r.shared.lost
+	t.LockRetries += r.shared.retries
+	t.InvariantBroken += r.shared.broken
 	for c, n := range r.byCode {
 		if n > 0 {
 			t.ErrorsByCode[codes.Code(c)] += n

@@ -13,8 +13,10 @@ import (
 // client's. Latency columns come from the merged histograms: mean and
 // percentiles of the successful RPCs' corrected latency, uncorrected_p99 of
 // their latency from the actual send, server and queue percentiles of
-// the responses' server_time and queue_time. The histogram column is left
-// empty for the caller that saves the histograms.
+// the responses' server_time and queue_time. lost_updates and
+// lock_retries are the trial's sums, and invariant_ok is true unless a
+// response of a transfer cell reported a broken invariant. The histogram
+// column is left empty for the caller that saves the histograms.
 func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Fingerprint) results.Row {
 	r := results.Row{
 		SchemaVersion:        results.SchemaVersion,
@@ -34,6 +36,9 @@ func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Finge
 		ThroughputRPS:        t.Throughput(),
 		TasksPerS:            t.TasksPerSecond(),
 		LateSends:            t.LateSends,
+		LostUpdates:          t.LostUpdates,
+		InvariantOK:          t.InvariantBroken == 0,
+		LockRetries:          t.LockRetries,
 		ClientCPUPct:         t.CPU.Percent,
 		ClientSaturated:      t.Saturated,
 		Complete:             t.Complete,

@@ -83,14 +83,14 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 	var open *openLoop
 	switch load.Mode {
 	case Closed:
-		recs = newRecorders(load.Concurrency, maxRecorders, live)
+		recs = newRecorders(cell.Job, load.Concurrency, maxRecorders, live)
 		l := &closedLoop{phase: ph}
 		for i := range load.Concurrency {
 			rec, c := recs.get(i), newCaller()
 			wg.Go(func() { l.work(ctx, rec, c) })
 		}
 	case Open:
-		recs = newRecorders(load.MaxInFlight, openRecorders(), live)
+		recs = newRecorders(cell.Job, load.MaxInFlight, openRecorders(), live)
 		open = &openLoop{phase: ph, rate: load.Rate, maxInFlight: load.MaxInFlight, newCaller: newCaller, recs: recs}
 		wg.Go(func() { open.run(ctx) })
 	}

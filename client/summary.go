@@ -12,16 +12,19 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/hostinfo"
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results"
 )
 
 // WriteSummary writes a human summary of one cell's trials to w: the cell,
 // a table with one line per trial (requests, errors, throughput, corrected
 // latency percentiles, uncorrected p99, server p50, late sends, client
-// CPU), the mean, standard deviation and 95% confidence interval of
-// throughput and p99 over the complete trials when there are at least two,
-// the errors by code, and a CLIENT SATURATED warning when any trial's
-// client was saturated. Every trial must be of the same cell.
+// CPU), for a counter or transfer cell a second table of what the jobs'
+// shared state showed (see [writeSharedTable]), the mean, standard
+// deviation and 95% confidence interval of throughput and p99 over the
+// complete trials when there are at least two, the errors by code, and a
+// CLIENT SATURATED warning when any trial's client was saturated. Every
+// trial must be of the same cell.
 func WriteSummary(w io.Writer, trials []*Trial) error {
 	s, err := summarize(trials)
 	if err != nil {
@@ -47,6 +50,9 @@ func WriteSummary(w io.Writer, trials []*Trial) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if err := writeSharedTable(&b, trials); err != nil {
+		return err
+	}
 	if e := s.Throughput; e != nil {
 		fmt.Fprintf(&b, "\nthroughput  %s req/s ± %s (sd), 95%% CI [%s, %s] over %d trials\n",
 			num(e.Mean), num(e.StdDev), num(e.CILow), num(e.CIHigh), e.N)
@@ -69,7 +75,10 @@ func WriteSummary(w io.Writer, trials []*Trial) error {
 // JSON object with snake_case keys: "description", "trials" (each a CSV
 // row's figures under its column names), "throughput_rps" and "p99_ms"
 // (estimates over the complete trials, absent with fewer than two),
-// "errors_by_code", "client_saturated", "saturation" and "complete".
+// "errors_by_code", "client_saturated", "saturation" and "complete". The
+// trials of a counter cell also carry "lost_updates", "lost_per_job" and
+// "lost_pct"; those of a transfer cell "invariant_ok", "invariant_broken"
+// and "lock_retries" (see [Trial]); other cells' trials have none of them.
 func WriteSummaryJSON(w io.Writer, trials []*Trial) error {
 	s, err := summarize(trials)
 	if err != nil {
@@ -116,6 +125,7 @@ type trialSummary struct {
 	ClientCPUPct     float64           `json:"client_cpu_pct"`
 	ClientSaturated  bool              `json:"client_saturated"`
 	Complete         bool              `json:"complete"`
+	*sharedSummary
 }
 
 type estimate struct {
@@ -147,6 +157,7 @@ func summarize(trials []*Trial) (*summary, error) {
 			UncorrectedP99Ms: r.UncorrectedP99Ms, ServerP50Ms: r.ServerP50Ms, ServerP99Ms: r.ServerP99Ms,
 			QueueP99Ms: r.QueueP99Ms, LateSends: r.LateSends, Unsent: t.Unsent, ClientCPUPct: r.ClientCPUPct,
 			ClientSaturated: r.ClientSaturated, Complete: r.Complete,
+			sharedSummary: sharedOf(t),
 		})
 		for c, n := range r.ErrorsByCode {
 			if s.ErrorsByCode == nil {
@@ -189,7 +200,13 @@ func describe(c Cell) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s/%s: %d tasks, parallelism %d, scope %s", StrategyName(j.GetStrategy()),
 		WorkloadName(j.GetWorkload()), j.GetTasks(), j.GetParallelism(), ScopeName(j.GetScope()))
-	if it := j.GetCpuIterations(); it > 0 {
+	switch it := j.GetCpuIterations(); {
+	case it == 0:
+	case j.GetWorkload() == pb.Workload_WORKLOAD_COUNTER:
+		fmt.Fprintf(&b, ", %d increments per task under sync %s", it, SyncName(j.GetSync()))
+	case j.GetWorkload() == pb.Workload_WORKLOAD_TRANSFER:
+		fmt.Fprintf(&b, ", %d transfers per task between %d accounts, lock order %s", it, j.GetAccounts(), LockOrderName(j.GetLockOrder()))
+	default:
 		fmt.Fprintf(&b, ", %d cpu iterations", it)
 	}
 	if io := j.GetIoLatency().AsDuration(); io > 0 {

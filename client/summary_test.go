@@ -9,6 +9,7 @@ import (
 
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/hostinfo"
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
 // summaryTrials returns three trials of one cell: the known trial, one
@@ -54,6 +55,92 @@ func TestWriteSummaryJSON(t *testing.T) {
 	}
 	if len(got.Trials) != 3 || got.Throughput == nil || got.Throughput.N != 2 || !got.ClientSaturated || got.Complete {
 		t.Errorf("summary = %+v; want 3 trials, an estimate over the 2 complete ones, saturated, incomplete", got)
+	}
+}
+
+// sharedTrials returns two trials of a counter cell under sync none, one
+// of which lost updates, and two of a transfer cell under lock order try,
+// one with a broken invariant.
+func sharedTrials() (counter, transfer []*client.Trial) {
+	for i := range 2 {
+		c := knownTrial()
+		c.Index, c.Saturated = i+1, false
+		c.Cell.Job = &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_COUNTER,
+			Sync: pb.Sync_SYNC_NONE, Tasks: 8, Parallelism: 4, CpuIterations: 1000}
+		c.LostUpdates = uint64(i) * 4000 // 100 successes of 8000 increments: 0.5%
+		counter = append(counter, c)
+		x := knownTrial()
+		x.Index, x.Saturated = i+1, false
+		x.Cell.Job = &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_TRANSFER,
+			LockOrder: pb.LockOrder_LOCK_ORDER_TRY, Accounts: 8, Tasks: 8, Parallelism: 4, CpuIterations: 1000}
+		x.LockRetries, x.InvariantBroken = 250, uint64(i)
+		transfer = append(transfer, x)
+	}
+	return counter, transfer
+}
+
+func TestWriteSummaryShared(t *testing.T) {
+	counter, transfer := sharedTrials()
+	var buf bytes.Buffer
+	for _, trials := range [][]*client.Trial{counter, transfer} {
+		if err := client.WriteSummary(&buf, trials); err != nil {
+			t.Fatal(err)
+		}
+		buf.WriteString("----\n")
+	}
+	checkGolden(t, "testdata/summary_shared.golden", buf.Bytes())
+	for _, want := range []string{"1000 increments per task under sync none", "lost updates", "0.5%",
+		"1000 transfers per task between 8 accounts, lock order try", "BROKEN in 1 of 100 jobs", "held", "2.5"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
+	var plain bytes.Buffer
+	if err := client.WriteSummary(&plain, summaryTrials()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "lost") || strings.Contains(plain.String(), "invariant") {
+		t.Error("the summary of a mixed cell shows shared-state figures")
+	}
+
+	type sharedJSON struct {
+		Trials []map[string]any `json:"trials"`
+	}
+	for _, tc := range []struct {
+		name    string
+		trials  []*client.Trial
+		present []string
+		absent  []string
+	}{
+		{"counter", counter, []string{"lost_updates", "lost_per_job", "lost_pct"}, []string{"invariant_ok", "lock_retries"}},
+		{"transfer", transfer, []string{"invariant_ok", "invariant_broken", "lock_retries"}, []string{"lost_updates"}},
+		{"mixed", summaryTrials(), nil, []string{"lost_updates", "invariant_ok", "lock_retries"}},
+	} {
+		var b bytes.Buffer
+		if err := client.WriteSummaryJSON(&b, tc.trials); err != nil {
+			t.Fatal(err)
+		}
+		var got sharedJSON
+		if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		last := got.Trials[len(got.Trials)-1]
+		for _, k := range tc.present {
+			if _, ok := last[k]; !ok {
+				t.Errorf("%s: JSON trial lacks %q: %v", tc.name, k, last)
+			}
+		}
+		for _, k := range tc.absent {
+			if _, ok := last[k]; ok {
+				t.Errorf("%s: JSON trial has %q", tc.name, k)
+			}
+		}
+		if tc.name == "counter" && (last["lost_updates"] != 4000.0 || last["lost_pct"] != 0.5) {
+			t.Errorf("counter JSON: lost %v, pct %v; want 4000, 0.5", last["lost_updates"], last["lost_pct"])
+		}
+		if tc.name == "transfer" && (last["invariant_ok"] != false || last["lock_retries"] != 250.0) {
+			t.Errorf("transfer JSON: invariant %v, retries %v; want false, 250", last["invariant_ok"], last["lock_retries"])
+		}
 	}
 }
 

@@ -84,9 +84,12 @@ type SweepOptions struct {
 //
 // A trial whose RPCs fail (Unavailable, ResourceExhausted, ...) is recorded
 // with its error counts by code, and the sweep goes on; a trial without a
-// single successful RPC is written with complete=false, so a resume retries
-// it. After MaxFailedTrialsInARow such trials in a row Sweep stops with an
-// error naming the codes.
+// single successful RPC, or with any Unavailable (the server was lost part
+// way), is written with complete=false, so a resume retries it. After
+// MaxFailedTrialsInARow trials in a row without a successful RPC Sweep
+// stops with an error naming the codes. A sweep that runs to its end with
+// any trial incomplete returns the folder and an error that counts them
+// and says how to resume.
 //
 // Each trial takes its cell's warm-up and duration plus the drain of its
 // last RPCs (one job's latency) and about a millisecond of file writes.
@@ -166,6 +169,12 @@ func Sweep(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opt
 		if err := s.run(ctx, p); err != nil {
 			return dir, err
 		}
+	}
+	if s.incomplete > 0 {
+		// The sweep ran to its end, but some trials measured an outage
+		// or nothing: their rows are kept, and a resume re-runs them.
+		return dir, fmt.Errorf("sweep: %d of %d trials incomplete (their error counts are in %s); resume with: stratbench sweep --resume %s",
+			s.incomplete, len(plan)-skipped, filepath.Join(dir, ResultsFile), dir)
 	}
 	return dir, nil
 }

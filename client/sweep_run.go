@@ -28,6 +28,7 @@ type sweeper struct {
 
 	rows         int // rows in the CSV, which numbers the histogram files
 	failedInARow int // trials in a row without a successful RPC
+	incomplete   int // trials recorded with complete=false
 }
 
 // run runs the planned trial p and records it. It returns an error that
@@ -48,10 +49,12 @@ func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 	}
 
 	row := t.Row(s.runID, s.opts.Server, s.opts.Client)
-	// A trial without one successful RPC measured nothing: keep its error
-	// counts on record, but let a resume run it again.
+	// A trial without one successful RPC measured nothing, and one that
+	// lost the server part way (UNAVAILABLE: killed, restarted, unreachable)
+	// measured an outage rather than the cell: keep their error counts on
+	// record, but let a resume run them again.
 	failed := t.Errors == t.Requests
-	if failed {
+	if failed || t.ErrorsByCode[codes.Unavailable] > 0 {
 		row.Complete = false
 	}
 	if werr := s.record(&row, t, p); werr != nil {
@@ -59,6 +62,9 @@ func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 		return werr
 	}
 	s.display.end(t.Throughput(), t.Hist.Latency.Quantile(0.99), t.Errors, trialNote(t, row.Complete, cancelled))
+	if !row.Complete {
+		s.incomplete++
+	}
 
 	switch {
 	case cancelled:
@@ -95,10 +101,13 @@ func (s *sweeper) record(row *results.Row, t *Trial, p PlannedTrial) error {
 }
 
 // fileLabel names the planned trial p in a file name, such as
-// "pool-cpu-c8-t2" or "serial-io-server-r50-t1".
+// "pool-cpu-c8-t2", "serial-io-server-r50-t1" or "pool-transfer-try-8-c4-t1".
 func fileLabel(p PlannedTrial) string {
 	c := p.Cell
 	s := StrategyName(c.Job.GetStrategy()) + "-" + WorkloadName(c.Job.GetWorkload())
+	if v := sharedName(c.Job); v != "" {
+		s += "-" + v
+	}
 	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
 		s += "-server"
 	}
@@ -168,6 +177,7 @@ func checkCells(plan []PlannedTrial, conns int, lim *pb.Limits) (warnings []stri
 			{"cpu_iterations", j.GetCpuIterations(), lim.GetMaxCpuIterations()},
 			{"tasks × cpu_iterations", total, lim.GetMaxTotalIterations()},
 			{"parallelism", uint64(j.GetParallelism()), uint64(lim.GetMaxParallelism())},
+			{"accounts", uint64(j.GetAccounts()), uint64(lim.GetMaxAccounts())},
 		} {
 			if v.max > 0 && v.value > v.max {
 				return nil, fmt.Errorf("cell %s: %s %d exceeds the server's limit %d", label, v.field, v.value, v.max)

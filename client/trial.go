@@ -38,6 +38,17 @@ type Trial struct {
 	ErrorsByCode map[codes.Code]uint64
 	// TasksCompleted sums the responses' tasks_completed.
 	TasksCompleted uint64
+	// LostUpdates sums the successful responses' lost_updates: the
+	// counter increments that the jobs' sync mode lost (counter workload
+	// only; 0 otherwise).
+	LostUpdates uint64
+	// LockRetries sums the successful responses' lock_retries: the failed
+	// try-locks of transfer jobs under the try lock order.
+	LockRetries uint64
+	// InvariantBroken counts the successful responses of a transfer cell
+	// whose invariant_ok was false: jobs whose accounts' total changed.
+	// It is 0 for every other workload, which has no invariant.
+	InvariantBroken uint64
 	// LateSends counts the measured open-loop sends that left more than
 	// 1 ms after their intended time, and the Unsent ones; always 0 in
 	// closed loop.

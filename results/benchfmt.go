@@ -23,9 +23,10 @@ Unit p50-ns better=lower
 //	BenchmarkRun/strategy=pool/workload=cpu/scope=job/tasks=16/parallelism=4/iterations=1000/concurrency=8 1 3012 tasks/s 4200000 p99-ns 1500000 p50-ns
 //
 // The name holds the cell's job and load parameters: strategy, workload,
-// scope, tasks, parallelism, iterations (CPU and mixed work), io (I/O and
-// mixed work, such as io=10ms), then concurrency for a closed loop, or rate
-// and max-in-flight for an open one. The iteration count is 1: one line is
+// sync (counter work), lock-order and accounts (transfer work), scope,
+// tasks, parallelism, iterations (all but I/O work), io (I/O and mixed
+// work, such as io=10ms), then concurrency for a closed loop, or rate and
+// max-in-flight for an open one. The iteration count is 1: one line is
 // one trial. Configuration keys are goos, goarch (from hosts.json, when the
 // source has one), cpu, host, gomaxprocs, go (the server's), client,
 // connections, warmup and duration, so benchstat can set hosts side by side
@@ -98,13 +99,23 @@ func BenchmarkName(r Row) string {
 	b.WriteString("BenchmarkRun")
 	part("strategy", r.Strategy)
 	part("workload", r.Workload)
+	if r.Sync != "" {
+		part("sync", r.Sync)
+	}
+	if r.LockOrder != "" {
+		part("lock-order", r.LockOrder)
+	}
+	if r.Accounts > 0 {
+		part("accounts", strconv.Itoa(r.Accounts))
+	}
 	part("scope", r.Scope)
 	part("tasks", strconv.Itoa(r.Tasks))
 	part("parallelism", strconv.Itoa(r.Parallelism))
+	shared := r.Workload == "counter" || r.Workload == "transfer"
 	if r.Workload != "io" {
 		part("iterations", strconv.FormatUint(r.CPUIterations, 10))
 	}
-	if r.Workload != "cpu" {
+	if r.Workload != "cpu" && !shared {
 		part("io", formatField(&r.IOLatencyMs)+"ms")
 	}
 	if r.Mode == "open" {

@@ -62,6 +62,10 @@ func TestBenchmarkName(t *testing.T) {
 			"BenchmarkRun/strategy=pool/workload=mixed/scope=server/tasks=16/parallelism=4/iterations=1000/io=0.5ms/concurrency=8"},
 		{func(r *results.Row) { r.Mode, r.TargetRPS, r.Concurrency = "open", 250.5, 100 },
 			"BenchmarkRun/strategy=pool/workload=cpu/scope=job/tasks=16/parallelism=4/iterations=1000/rate=250.5/max-in-flight=100"},
+		{func(r *results.Row) { r.Workload, r.Sync = "counter", "none" },
+			"BenchmarkRun/strategy=pool/workload=counter/sync=none/scope=job/tasks=16/parallelism=4/iterations=1000/concurrency=8"},
+		{func(r *results.Row) { r.Workload, r.LockOrder, r.Accounts = "transfer", "try", 8 },
+			"BenchmarkRun/strategy=pool/workload=transfer/lock-order=try/accounts=8/scope=job/tasks=16/parallelism=4/iterations=1000/concurrency=8"},
 		{func(r *results.Row) { r.Strategy = "odd name/x" },
 			"BenchmarkRun/strategy=odd_name_x/workload=cpu/scope=job/tasks=16/parallelism=4/iterations=1000/concurrency=8"},
 	}

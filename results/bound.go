@@ -6,7 +6,7 @@ import "math"
 // server's CPU figures and how many jobs the load keeps in flight.
 type BoundParams struct {
 	Strategy             string  // "serial", "goroutine-per-task", "pool", "semaphore" or "pipeline"
-	Workload             string  // "cpu", "io" or "mixed"
+	Workload             string  // "cpu", "io" or "mixed"; any other has no bound
 	Scope                string  // "job" or "server"
 	Tasks                int     // tasks per job
 	Parallelism          int     // the strategy's limit
@@ -69,6 +69,13 @@ func JobsInFlight(mode string, concurrency int, targetRPS, latencyMs float64) fl
 // Mixed work ("mixed", each task an I/O wait then the CPU chain): the
 // smaller of the CPU bound and the I/O bound. A zero-cost part (0 iterations
 // or 0 ms) has no bound of its own and leaves the other.
+//
+// Shared-state work ("counter", "transfer") has no bound: its cost is
+// set by contention on one counter or a few locks (cache-line transfers,
+// lock hand-offs, channel sends, back-off sleeps), which neither the
+// calibrated kernel cost nor Little's law predicts, so Bound returns 0
+// (unknown) rather than a figure that would look authoritative and be
+// wrong.
 func Bound(p BoundParams) float64 {
 	s := slotsAtOnce(p)
 	if s <= 0 {

@@ -25,6 +25,10 @@ type CellSummary struct {
 	CPUIterations                   uint64
 	IOLatencyMs, TargetRPS          float64
 	WarmupS, DurationS              float64
+	// The shared-state parameters: Sync for counter cells, LockOrder and
+	// Accounts for transfer cells; empty (0) for every other cell.
+	Sync, LockOrder string
+	Accounts        int
 
 	// The server's figures that the bound uses: the median over trials.
 	ServerGOMAXPROCS     int
@@ -50,6 +54,21 @@ type CellSummary struct {
 	Saturated bool   // some complete trial had client_saturated
 	Errors    uint64 // errors summed over complete trials
 
+	// LostUpdates is the median over complete trials of lost_updates, the
+	// counter increments a trial's jobs lost; LostPerJob the median of
+	// lost_updates ÷ the trial's successful jobs (requests − errors),
+	// comparable across trials of different lengths. Both are 0 for cells
+	// that lost nothing and for workloads other than counter.
+	LostUpdates, LostPerJob float64
+	// LockRetries and LockRetriesPerJob are the same medians of
+	// lock_retries, the failed try-locks of transfer cells.
+	LockRetries, LockRetriesPerJob float64
+	// InvariantBroken counts the trials of a transfer cell with
+	// invariant_ok false. Unlike every other figure it counts incomplete
+	// trials too: a broken invariant is a fault however the trial ended.
+	// It is 0 for other workloads, whose rows carry no invariant.
+	InvariantBroken int
+
 	// USL is the Universal Scalability Law fit, tasks/s against
 	// concurrency, of the cell's group: the closed-loop cells of the same
 	// host whose key differs only in concurrency. It is nil for open-loop
@@ -63,8 +82,8 @@ type CellSummary struct {
 // Summarize groups rows into cells by server host and CellKey and
 // summarises each over its complete trials (rows with Complete false are
 // counted in Incomplete and otherwise ignored; a cell with no complete
-// trial is left out). The result is ordered by host, workload, strategy,
-// scope, mode, tasks, parallelism, cpu_iterations, io_latency_ms,
+// trial is left out). The result is ordered by host, workload, sync,
+// lock_order, accounts, strategy, scope, mode, tasks, parallelism, cpu_iterations, io_latency_ms,
 // target_rps, connections, the key, then concurrency, so that a group's
 // cells are adjacent and in concurrency order. The only errors are values
 // NewEstimate refuses, naming the cell.
@@ -99,6 +118,9 @@ func compareCells(a, b CellSummary) int {
 	return cmp.Or(
 		cmp.Compare(a.Host, b.Host),
 		cmp.Compare(a.Workload, b.Workload),
+		cmp.Compare(a.Sync, b.Sync),
+		cmp.Compare(a.LockOrder, b.LockOrder),
+		cmp.Compare(a.Accounts, b.Accounts),
 		cmp.Compare(a.Strategy, b.Strategy),
 		cmp.Compare(a.Scope, b.Scope),
 		cmp.Compare(a.Mode, b.Mode),
@@ -126,15 +148,26 @@ func summarizeCell(host, key string, rows []Row) (CellSummary, error) {
 		Tasks: r0.Tasks, Parallelism: r0.Parallelism, Concurrency: r0.Concurrency, Connections: r0.Connections,
 		CPUIterations: r0.CPUIterations, IOLatencyMs: r0.IOLatencyMs, TargetRPS: r0.TargetRPS,
 		WarmupS: r0.WarmupS, DurationS: r0.DurationS,
+		Sync: r0.Sync, LockOrder: r0.LockOrder, Accounts: r0.Accounts,
 	}
 	g := r0
 	g.Concurrency = 0
 	c.group = host + "\x00" + g.CellKey()
 	var tasks, thr, p99, p50, mean, p90, p999, mx, sp50, sp99, gmp, nspi []float64
+	var lost, lostPerJob, retries, retriesPerJob []float64
 	for _, r := range rows {
+		if r.Workload == "transfer" && !r.InvariantOK {
+			c.InvariantBroken++
+		}
 		if !r.Complete {
 			c.Incomplete++
 			continue
+		}
+		lost = append(lost, float64(r.LostUpdates))
+		retries = append(retries, float64(r.LockRetries))
+		if jobs := r.Requests - min(r.Errors, r.Requests); jobs > 0 {
+			lostPerJob = append(lostPerJob, float64(r.LostUpdates)/float64(jobs))
+			retriesPerJob = append(retriesPerJob, float64(r.LockRetries)/float64(jobs))
 		}
 		c.Trials++
 		c.Errors += r.Errors
@@ -174,6 +207,8 @@ func summarizeCell(host, key string, rows []Row) (CellSummary, error) {
 	c.MeanMs, c.P90Ms, c.P999Ms, c.MaxMs = median(mean), median(p90), median(p999), median(mx)
 	c.ServerP50Ms, c.ServerP99Ms = median(sp50), median(sp99)
 	c.ServerGOMAXPROCS, c.ServerNsPerIteration = int(lowerMedian(gmp)), median(nspi)
+	c.LostUpdates, c.LostPerJob = median(lost), median(lostPerJob)
+	c.LockRetries, c.LockRetriesPerJob = median(retries), median(retriesPerJob)
 	c.BoundTasksPerS = Bound(BoundParams{
 		Strategy: c.Strategy, Workload: c.Workload, Scope: c.Scope,
 		Tasks: c.Tasks, Parallelism: c.Parallelism,

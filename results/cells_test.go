@@ -147,6 +147,67 @@ func TestSummarizeOrderAndGroups(t *testing.T) {
 	}
 }
 
+func TestSummarizeSharedState(t *testing.T) {
+	counter := func(sync string, trial int, lost uint64) results.Row {
+		r := cellRow("h", 4, trial, 5000)
+		r.Workload, r.Sync, r.LostUpdates, r.InvariantOK = "counter", sync, lost, true
+		return r
+	}
+	transfer := func(order string, trial int, retries uint64, ok, complete bool) results.Row {
+		r := cellRow("h", 4, trial, 5000)
+		r.Workload, r.LockOrder, r.Accounts = "transfer", order, 8
+		r.LockRetries, r.InvariantOK, r.Complete = retries, ok, complete
+		return r
+	}
+	rows := []results.Row{
+		counter("none", 1, 300), counter("none", 2, 100), counter("none", 3, 200),
+		counter("mutex", 1, 0), counter("mutex", 2, 0),
+		transfer("try", 1, 40, true, true), transfer("try", 2, 60, false, true), transfer("try", 3, 1000, false, false),
+		transfer("ordered", 1, 0, true, true),
+	}
+	rows[1].Errors = 50 // 50 of 100 jobs succeeded: 100 lost over 50 jobs
+	cs, err := results.Summarize(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 4 {
+		t.Fatalf("%d cells, want 4: two sync modes and two lock orders", len(cs))
+	}
+	byLabel := map[string]results.CellSummary{}
+	for _, c := range cs {
+		byLabel[results.CellLabel(c)] = c
+	}
+	tests := []struct {
+		label                     string
+		lost, lostPerJob, retries float64
+		broken                    int
+	}{
+		{"pool/counter/none t=16 p=4 it=1000 closed c=4", 200, 2, 0, 0},
+		{"pool/counter/mutex t=16 p=4 it=1000 closed c=4", 0, 0, 0, 0},
+		// The cut-short trial is left out of the medians but its broken
+		// invariant is counted.
+		{"pool/transfer/try/8-accounts t=16 p=4 it=1000 closed c=4", 0, 0, 50, 2},
+		{"pool/transfer/ordered/8-accounts t=16 p=4 it=1000 closed c=4", 0, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		c, ok := byLabel[tt.label]
+		if !ok {
+			t.Errorf("no cell %q among %v", tt.label, byLabel)
+			continue
+		}
+		if c.LostUpdates != tt.lost || c.LostPerJob != tt.lostPerJob || c.LockRetries != tt.retries || c.InvariantBroken != tt.broken {
+			t.Errorf("%s: lost %v, per job %v, retries %v, broken %d; want %v, %v, %v, %d", tt.label,
+				c.LostUpdates, c.LostPerJob, c.LockRetries, c.InvariantBroken, tt.lost, tt.lostPerJob, tt.retries, tt.broken)
+		}
+		if c.BoundTasksPerS != 0 || c.Efficiency != 0 {
+			t.Errorf("%s: bound %v, efficiency %v; want 0 (unknown) for shared-state work", tt.label, c.BoundTasksPerS, c.Efficiency)
+		}
+	}
+	if c := byLabel["pool/transfer/try/8-accounts t=16 p=4 it=1000 closed c=4"]; c.LockOrder != "try" || c.Accounts != 8 || c.Sync != "" {
+		t.Errorf("transfer cell parameters: lock order %q, accounts %d, sync %q", c.LockOrder, c.Accounts, c.Sync)
+	}
+}
+
 func TestSummarizeEmpty(t *testing.T) {
 	cs, err := results.Summarize(nil)
 	if err != nil || len(cs) != 0 {

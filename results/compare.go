@@ -159,15 +159,26 @@ func ratio(b, a float64) float64 {
 	return b / a
 }
 
-// CellLabel names a cell for people, shortly: strategy/workload (with
-// "/server" for server scope), tasks, parallelism, the CPU iterations and
+// CellLabel names a cell for people, shortly: strategy/workload (then
+// "/" and the sync mode of a counter cell, or the lock order and
+// "/N-accounts" of a transfer cell, and "/server" for server scope), tasks, parallelism, the CPU iterations and
 // I/O wait that are set, then the load, such as
 // "pool/cpu t=16 p=4 it=1000 closed c=8" or
-// "serial/io t=4 p=1 io=10ms open r=200 max=1000". Connections, warm-up and
+// "serial/io t=4 p=1 io=10ms open r=200 max=1000" or
+// "pool/transfer/try/8-accounts t=16 p=4 it=200 closed c=4". Connections, warm-up and
 // duration are left out; CellKey has them.
 func CellLabel(c CellSummary) string {
 	var b strings.Builder
 	b.WriteString(c.Strategy + "/" + c.Workload)
+	if c.Sync != "" {
+		b.WriteString("/" + c.Sync)
+	}
+	if c.LockOrder != "" {
+		b.WriteString("/" + c.LockOrder)
+	}
+	if c.Accounts > 0 {
+		fmt.Fprintf(&b, "/%d-accounts", c.Accounts)
+	}
 	if c.Scope == "server" {
 		b.WriteString("/server")
 	}

@@ -58,13 +58,15 @@ var compareColumns = []string{
 	"a_tasks_per_s", "b_tasks_per_s", "tasks_ratio", "tasks_p", "tasks_significant",
 	"a_p99_ms", "b_p99_ms", "p99_ratio", "p99_p", "p99_significant",
 	"a_saturated", "b_saturated",
+	"sync", "lock_order", "accounts",
 }
 
 // WriteCSV writes c as CSV (compare.csv): a header, then one row per cell
 // measured on both sides with its job and load parameters, each side's
 // server host, trial count, median tasks/s and p99, the ratios B/A, the
 // p-values and whether each is below SignificanceLevel, and whether each
-// side's client saturated. Medians and ratios are rounded to 4 decimal
+// side's client saturated, then the shared-state parameters sync,
+// lock_order and accounts (empty, 0, for the workloads without them). Medians and ratios are rounded to 4 decimal
 // places; p-values keep 6 significant digits.
 func (c *Comparison) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
@@ -84,6 +86,7 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 			f(a.P99Ms.Median), f(b.P99Ms.Median), f(x.P99Ratio),
 			strconv.FormatFloat(x.P99P, 'g', 6, 64), strconv.FormatBool(x.P99Significant()),
 			strconv.FormatBool(a.Saturated), strconv.FormatBool(b.Saturated),
+			a.Sync, a.LockOrder, strconv.Itoa(a.Accounts),
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

@@ -15,7 +15,9 @@ const SchemaVersion = 1
 // column, named in the field's comment; Header lists them in file order.
 //
 // The 42 core columns, schema_version through client_saturated, come first;
-// the three extras errors_by_code, complete and histogram follow them.
+// the extras errors_by_code, complete and histogram follow them, then the
+// six shared-state columns sync, lock_order, accounts, lost_updates,
+// invariant_ok and lock_retries.
 // Durations are float milliseconds (suffix _ms) or seconds (suffix _s);
 // float columns are written rounded to 4 decimal places, so 0.1µs for
 // milliseconds.
@@ -73,6 +75,21 @@ type Row struct {
 	ErrorsByCode map[string]uint64
 	Complete     bool   // complete: the trial ran to its end without being cut short
 	Histogram    string // histogram: path of the trial's histogram bundle, relative to the CSV's directory
+
+	// The shared-state columns, after the extras. Sync is the counter
+	// workload's sync mode ("mutex", "atomic", "sharded", "channel" or
+	// "none"), LockOrder the transfer workload's lock order ("ordered" or
+	// "try") and Accounts its number of accounts; each is empty (0) for
+	// the workloads that do not use it.
+	Sync        string // sync
+	LockOrder   string // lock_order
+	Accounts    int    // accounts
+	LostUpdates uint64 // lost_updates: counter increments lost, summed over the trial's successful jobs
+	// InvariantOK is invariant_ok: no successful job of the trial reported
+	// a broken invariant (a transfer job's accounts' total changed). It is
+	// true for workloads without an invariant.
+	InvariantOK bool
+	LockRetries uint64 // lock_retries: failed try-locks, summed over the trial's successful jobs
 }
 
 // Header returns the column names of schema version SchemaVersion, in file
@@ -86,29 +103,48 @@ func Header() []string {
 }
 
 // cellKeyColumns are the job and load parameters that identify a cell.
+// The shared-state parameters (sharedKeyColumns) go after workload.
 var cellKeyColumns = []string{
 	"strategy", "workload", "scope", "tasks", "parallelism", "cpu_iterations", "io_latency_ms",
 	"mode", "concurrency", "target_rps", "connections", "warmup_s", "duration_s",
 }
 
+// sharedKeyColumns are the job parameters of the shared-state workloads,
+// part of the cell key only when set.
+var sharedKeyColumns = []string{"sync", "lock_order", "accounts"}
+
 // CellKey returns a string identifying r's cell: its job parameters
-// (strategy, workload, scope, tasks, parallelism, cpu_iterations,
-// io_latency_ms) and load parameters (mode, concurrency, target_rps,
-// connections, warmup_s, duration_s). Host fields, the run and the trial
-// number are not part of it, so every trial of a cell, on any host, has the
-// same key. Values are formatted as in the CSV, so a row and the same row
-// read back from a file have the same key. The key reads like
-// "strategy=pool workload=cpu ... duration_s=10"; it is meant for
-// comparison and display, not parsing.
+// (strategy, workload, then sync, lock_order and accounts when they are
+// set, then scope, tasks, parallelism, cpu_iterations, io_latency_ms) and
+// load parameters (mode, concurrency, target_rps, connections, warmup_s,
+// duration_s). An empty sync or lock_order and a zero accounts, the values
+// of workloads that do not use them, are left out, so the keys of those
+// workloads' cells read as they did before the columns existed. Host
+// fields, the run and the trial number are not part of the key, so every
+// trial of a cell, on any host, has the same key. Values are formatted as
+// in the CSV, so a row and the same row read back from a file have the
+// same key. The key reads like "strategy=pool workload=cpu ...
+// duration_s=10"; it is meant for comparison and display, not parsing.
 func (r Row) CellKey() string {
 	var b strings.Builder
-	for i, name := range cellKeyColumns {
-		if i > 0 {
+	field := func(name string) {
+		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(name)
 		b.WriteByte('=')
 		b.WriteString(quoteIfNeeded(formatField(columnByName[name].field(&r))))
+	}
+	for _, name := range cellKeyColumns {
+		field(name)
+		if name != "workload" {
+			continue
+		}
+		for _, s := range sharedKeyColumns {
+			if v := formatField(columnByName[s].field(&r)); v != "" && v != "0" {
+				field(s)
+			}
+		}
 	}
 	return b.String()
 }

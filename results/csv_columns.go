@@ -19,8 +19,8 @@ type column struct {
 	field func(*Row) any
 }
 
-// columns lists schema version 1 in file order: the 42 core columns, then the
-// three extras.
+// columns lists schema version 1 in file order: the 42 core columns, the
+// three extras, then the six shared-state columns.
 var columns = []column{
 	{"schema_version", func(r *Row) any { return &r.SchemaVersion }},
 	{"run_id", func(r *Row) any { return &r.RunID }},
@@ -68,6 +68,13 @@ var columns = []column{
 	{"errors_by_code", func(r *Row) any { return &r.ErrorsByCode }},
 	{"complete", func(r *Row) any { return &r.Complete }},
 	{"histogram", func(r *Row) any { return &r.Histogram }},
+	// Shared-state columns, after the extras.
+	{"sync", func(r *Row) any { return &r.Sync }},
+	{"lock_order", func(r *Row) any { return &r.LockOrder }},
+	{"accounts", func(r *Row) any { return &r.Accounts }},
+	{"lost_updates", func(r *Row) any { return &r.LostUpdates }},
+	{"invariant_ok", func(r *Row) any { return &r.InvariantOK }},
+	{"lock_retries", func(r *Row) any { return &r.LockRetries }},
 }
 
 var columnByName = func() map[string]column {

@@ -62,7 +62,21 @@ func sampleRow() results.Row {
 		ErrorsByCode:         map[string]uint64{"UNAVAILABLE": 1, "DEADLINE_EXCEEDED": 3},
 		Complete:             true,
 		Histogram:            "hist/run-20250101-abc/pool-mixed-t3.sbt",
+		InvariantOK:          true,
 	}
+}
+
+// sharedRows returns a counter row that lost updates and a transfer row
+// whose invariant broke, each a variation of sampleRow.
+func sharedRows() []results.Row {
+	c := sampleRow()
+	c.Workload, c.Sync, c.IOLatencyMs, c.LostUpdates = "counter", "none", 0, 123_456
+	c.Histogram = "hist/run-20250101-abc/pool-counter-t3.sbt"
+	tr := sampleRow()
+	tr.Workload, tr.LockOrder, tr.Accounts, tr.IOLatencyMs = "transfer", "try", 8, 0
+	tr.InvariantOK, tr.LockRetries = false, 42
+	tr.Histogram = "hist/run-20250101-abc/pool-transfer-t3.sbt"
+	return []results.Row{c, tr}
 }
 
 // rounded returns r as it reads back: floats at 4 decimal places.
@@ -90,20 +104,23 @@ func writeRows(t *testing.T, path string, rows ...results.Row) {
 
 func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	h := results.Header()
-	if len(h) != 45 {
-		t.Fatalf("Header() has %d columns, want 42 core + 3 extras", len(h))
+	if len(h) != 51 {
+		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state", len(h))
 	}
 	if h[0] != "schema_version" || h[41] != "client_saturated" {
 		t.Errorf("core columns span %q..%q, want schema_version..client_saturated", h[0], h[41])
 	}
-	if got := strings.Join(h[42:], ","); got != "errors_by_code,complete,histogram" {
+	if got := strings.Join(h[42:45], ","); got != "errors_by_code,complete,histogram" {
 		t.Errorf("extras = %s", got)
+	}
+	if got := strings.Join(h[45:], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
+		t.Errorf("shared-state columns = %s", got)
 	}
 }
 
 func TestRowGolden(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.csv")
-	writeRows(t, path, sampleRow())
+	writeRows(t, path, append([]results.Row{sampleRow()}, sharedRows()...)...)
 	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -118,15 +135,17 @@ func TestCSVRoundTripAndAppend(t *testing.T) {
 	a.ErrorsByCode = nil
 	b.Trial = 4
 	b.StartedAt = b.StartedAt.In(time.FixedZone("CET", 3600)) // written in UTC
+	shared := sharedRows()
 	writeRows(t, path, a)
 	writeRows(t, path, b) // reopening appends without a second header
+	writeRows(t, path, shared...)
 	rows, err := results.ReadCSVFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.SchemaVersion = results.SchemaVersion
 	b.StartedAt = b.StartedAt.UTC()
-	want := []results.Row{rounded(a), rounded(b)}
+	want := []results.Row{rounded(a), rounded(b), rounded(shared[0]), rounded(shared[1])}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("read back\n%+v\nwant\n%+v", rows, want)
 	}
@@ -282,6 +301,9 @@ func TestCellKey(t *testing.T) {
 	}
 	otherCell := []func(*results.Row){
 		func(r *results.Row) { r.Strategy = "semaphore" },
+		func(r *results.Row) { r.Sync = "mutex" },
+		func(r *results.Row) { r.LockOrder = "ordered" },
+		func(r *results.Row) { r.Accounts = 2 },
 		func(r *results.Row) { r.Scope = "server" },
 		func(r *results.Row) { r.Tasks = 65 },
 		func(r *results.Row) { r.IOLatencyMs = 2.6 },
@@ -300,7 +322,28 @@ func TestCellKey(t *testing.T) {
 	if got := base.CellKey(); got != want {
 		t.Errorf("CellKey() = %s\nwant        %s", got, want)
 	}
-	if r := (results.Row{Strategy: "a b"}); !strings.HasPrefix(r.CellKey(), `strategy="a b" workload=""`) {
+	if r := (results.Row{Strategy: "a b"}); !strings.HasPrefix(r.CellKey(), `strategy="a b" workload="" scope=""`) {
 		t.Errorf("CellKey does not quote odd values: %s", r.CellKey())
+	}
+	sameCell = []func(*results.Row){
+		func(r *results.Row) { r.LostUpdates, r.LockRetries, r.InvariantOK = 7, 9, false },
+	}
+	for i, edit := range sameCell {
+		r := base
+		edit(&r)
+		if r.CellKey() != base.CellKey() {
+			t.Errorf("shared-state figure edit %d changed the cell key: %s", i, r.CellKey())
+		}
+	}
+	shared := sharedRows()
+	for i, want := range []string{
+		"strategy=pool workload=counter sync=none scope=job tasks=64 parallelism=8 cpu_iterations=100000 io_latency_ms=0 " +
+			"mode=open concurrency=256 target_rps=5000 connections=4 warmup_s=5 duration_s=30",
+		"strategy=pool workload=transfer lock_order=try accounts=8 scope=job tasks=64 parallelism=8 cpu_iterations=100000 io_latency_ms=0 " +
+			"mode=open concurrency=256 target_rps=5000 connections=4 warmup_s=5 duration_s=30",
+	} {
+		if got := shared[i].CellKey(); got != want {
+			t.Errorf("shared row %d: CellKey() = %s\nwant %s", i, got, want)
+		}
 	}
 }

@@ -65,27 +65,52 @@ func (w *Writer) prepare() error {
 // years 0 to 9999, or an error code name that is not letters, digits and
 // '_'. Write after Close returns an error.
 func (w *Writer) Write(r Row) error {
-	if r.SchemaVersion == 0 {
-		r.SchemaVersion = SchemaVersion
-	}
-	if r.SchemaVersion != SchemaVersion {
-		return fmt.Errorf("write row to %s: schema_version %d, want %d: %w", w.path, r.SchemaVersion, SchemaVersion, ErrSchema)
-	}
-	rec := make([]string, len(columns))
-	for i, c := range columns {
-		p := c.field(&r)
-		if err := checkField(p); err != nil {
-			return fmt.Errorf("write row to %s: column %s: %w", w.path, c.name, err)
-		}
-		rec[i] = formatField(p)
-	}
-	line, err := encodeRecord(rec)
+	line, err := r.MarshalCSV()
 	if err != nil {
 		return fmt.Errorf("write row to %s: %w", w.path, err)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.writeSynced(line)
+}
+
+// MarshalCSV returns r as one CSV line, newline included, refusing what
+// Write refuses.
+func (r Row) MarshalCSV() ([]byte, error) {
+	if r.SchemaVersion == 0 {
+		r.SchemaVersion = SchemaVersion
+	}
+	if r.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("schema_version %d, want %d: %w", r.SchemaVersion, SchemaVersion, ErrSchema)
+	}
+	rec := make([]string, len(columns))
+	for i, c := range columns {
+		p := c.field(&r)
+		if err := checkField(p); err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.name, err)
+		}
+		rec[i] = formatField(p)
+	}
+	return encodeRecord(rec)
+}
+
+// WriteCSV writes the header and rows to w, in memory or to a stream that
+// need not be synced; use a Writer for result files.
+func WriteCSV(w io.Writer, rows []Row) error {
+	head, err := encodeRecord(Header())
+	if err != nil {
+		return err
+	}
+	buf := head
+	for i, r := range rows {
+		line, err := r.MarshalCSV()
+		if err != nil {
+			return fmt.Errorf("row %d: %w", i+1, err)
+		}
+		buf = append(buf, line...)
+	}
+	_, err = w.Write(buf)
+	return err
 }
 
 // writeSynced writes b in one call and syncs the file.

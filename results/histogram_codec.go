@@ -127,6 +127,9 @@ func (h *Histogram) check(total uint64, first, last int) error {
 		return nil
 	}
 	switch {
+	case h.max > math.MaxInt64:
+		// Values come from time.Duration, so none exceeds MaxInt64.
+		return fmt.Errorf("max %d exceeds the largest duration", h.max)
 	case h.min > h.max:
 		return fmt.Errorf("min %d exceeds max %d", h.min, h.max)
 	case bucketIndex(h.min) != first:

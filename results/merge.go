@@ -27,7 +27,8 @@ type MergedTrial struct {
 //     uncorrected_p99_ms, server_p50/p99_ms and queue_p99_ms recomputed
 //     from them, never averaged;
 //   - requests, errors, errors_by_code, throughput_rps, tasks_per_s,
-//     late_sends and client_logical_cpus summed;
+//     late_sends, client_logical_cpus, lost_updates and lock_retries
+//     summed, and invariant_ok true only if it is in every client's row;
 //   - the load summed too, so that the row describes the load the server
 //     saw and its bound (JobsInFlight) is right: concurrency (closed-loop
 //     workers, or the open loop's in-flight limits), target_rps and
@@ -111,7 +112,8 @@ func mergeTrial(srcs []*Source, rows []Row) (MergedTrial, error) {
 	m.ClientLogicalCPUs = 0
 	m.Concurrency, m.TargetRPS, m.Connections = 0, 0, 0
 	m.ErrorsByCode = nil
-	m.ClientSaturated, m.Complete = false, true
+	m.LostUpdates, m.LockRetries = 0, 0
+	m.ClientSaturated, m.Complete, m.InvariantOK = false, true, true
 	hist := new(TrialHistograms)
 	for i, r := range rows {
 		if r.ServerHost != m.ServerHost {
@@ -142,6 +144,9 @@ func mergeTrial(srcs []*Source, rows []Row) (MergedTrial, error) {
 		m.ClientCPUPct = max(m.ClientCPUPct, r.ClientCPUPct)
 		m.ClientSaturated = m.ClientSaturated || r.ClientSaturated
 		m.Complete = m.Complete && r.Complete
+		m.LostUpdates += r.LostUpdates
+		m.LockRetries += r.LockRetries
+		m.InvariantOK = m.InvariantOK && r.InvariantOK
 		if len(r.ErrorsByCode) > 0 && m.ErrorsByCode == nil {
 			m.ErrorsByCode = map[string]uint64{}
 		}

@@ -217,3 +217,36 @@ func TestMergeClientsKeepsCompleteRow(t *testing.T) {
 		t.Errorf("two complete rows of one trial: %v, want a refusal", err)
 	}
 }
+
+// TestMergeSharedState checks that lost updates and lock retries add over
+// clients and that one client's broken invariant breaks the merged row's.
+func TestMergeSharedState(t *testing.T) {
+	dir := t.TempDir()
+	h := &results.TrialHistograms{Latency: results.NewHistogram()}
+	h.Latency.RecordN(time.Millisecond, 10)
+	var srcs []*results.Source
+	for i, ok := range []bool{true, false} {
+		counter := cellRow("s", 4, 1, 10)
+		counter.Workload, counter.Sync, counter.LostUpdates, counter.InvariantOK = "counter", "none", uint64(100*(i+1)), true
+		transfer := cellRow("s", 4, 1, 10)
+		transfer.Workload, transfer.LockOrder, transfer.Accounts = "transfer", "try", 8
+		transfer.LockRetries, transfer.InvariantOK = uint64(5*(i+1)), ok
+		srcs = append(srcs, clientFolder(t, filepath.Join(dir, string(rune('a'+i))),
+			[]results.Row{counter, transfer}, []*results.TrialHistograms{h, h}))
+	}
+	trials, err := results.MergeClients(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trials) != 2 {
+		t.Fatalf("%d merged trials, want 2", len(trials))
+	}
+	c, tr := trials[0].Row, trials[1].Row
+	if c.Sync != "none" || c.LostUpdates != 300 || !c.InvariantOK {
+		t.Errorf("merged counter row: sync %q, lost %d, invariant %v; want none, 300, true", c.Sync, c.LostUpdates, c.InvariantOK)
+	}
+	if tr.LockOrder != "try" || tr.Accounts != 8 || tr.LockRetries != 15 || tr.InvariantOK {
+		t.Errorf("merged transfer row: %q %d accounts, retries %d, invariant %v; want try, 8, 15, false",
+			tr.LockOrder, tr.Accounts, tr.LockRetries, tr.InvariantOK)
+	}
+}

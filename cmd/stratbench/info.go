@@ -107,6 +107,7 @@ func writeInfo(w io.Writer, target string, server *pb.InfoResponse, client hosti
 		{"max total iterations", strconv.FormatUint(l.GetMaxTotalIterations(), 10)},
 		{"max io latency", l.GetMaxIoLatency().AsDuration().String()},
 		{"max parallelism", strconv.FormatUint(uint64(l.GetMaxParallelism()), 10)},
+		{"max accounts", strconv.FormatUint(uint64(l.GetMaxAccounts()), 10)},
 		{"max jobs in flight", strconv.FormatUint(uint64(l.GetMaxJobsInFlight()), 10)},
 		{"max concurrent streams", strconv.FormatUint(uint64(l.GetMaxConcurrentStreams()), 10)},
 		{"max recv bytes", strconv.FormatUint(uint64(l.GetMaxRecvBytes()), 10)},

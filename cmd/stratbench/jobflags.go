@@ -24,8 +24,16 @@ type jobFlags struct {
 	cpuIterations uint64
 	ioLatency     time.Duration
 	failEvery     uint
+	panicEvery    uint
 	failFast      bool
+	errorPolicy   string
+	sync          string
+	accounts      uint
+	lockOrder     string
 }
+
+// defaultAccounts is the transfer workload's --accounts when not given.
+const defaultAccounts = 8
 
 // register defines the job flags on fs.
 func (j *jobFlags) register(fs *flag.FlagSet) {
@@ -34,17 +42,27 @@ func (j *jobFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&j.scope, "scope", "job", "where the strategy's limit lives: "+strings.Join(client.ScopeNames, "|"))
 	fs.UintVar(&j.tasks, "tasks", 16, "tasks per job")
 	fs.UintVar(&j.parallelism, "parallelism", 4, "most tasks of a job at once; 0 means the server's GOMAXPROCS")
-	fs.Uint64Var(&j.cpuIterations, "cpu-iterations", 2000, "SHA-256 steps per task (cpu and mixed workloads)")
+	fs.Uint64Var(&j.cpuIterations, "cpu-iterations", 2000,
+		"SHA-256 steps per task (cpu and mixed workloads); increments per task (counter); transfers per task (transfer)")
 	fs.DurationVar(&j.ioLatency, "io-latency", 2*time.Millisecond, "wait per task (io and mixed workloads)")
 	fs.UintVar(&j.failEvery, "fail-every", 0, "task i fails when (i+1) % N == 0; 0 means never")
-	fs.BoolVar(&j.failFast, "fail-fast", false, "the first task failure ends the RPC with ABORTED")
+	fs.UintVar(&j.panicEvery, "panic-every", 0, "task i panics when (i+1) % N == 0; 0 means never")
+	fs.BoolVar(&j.failFast, "fail-fast", false, "the first task failure ends the RPC with ABORTED (--error-policy fail-fast)")
+	fs.StringVar(&j.errorPolicy, "error-policy", "",
+		"what a task failure does: "+strings.Join(client.ErrorPolicyNames, "|")+"; default fail-fast with --fail-fast, else collect-all")
+	fs.StringVar(&j.sync, "sync", "", "counter workload (required): how the shared counter is updated: "+strings.Join(client.SyncNames, "|"))
+	fs.UintVar(&j.accounts, "accounts", defaultAccounts, "transfer workload: number of accounts, at least 2")
+	fs.StringVar(&j.lockOrder, "lock-order", "", "transfer workload (required): how a transfer takes two locks: "+strings.Join(client.LockOrderNames, "|"))
 }
 
 // request returns the job as a RunRequest. The CPU iterations are sent
 // only to workloads that use them, and likewise the I/O latency, so that a
-// cell is named the same way as in a sweep. Errors name the flag and the
-// limit.
-func (j *jobFlags) request() (*pb.RunRequest, error) {
+// cell is named the same way as in a sweep. set holds the names of the
+// flags given on the command line: --sync, --lock-order and --accounts
+// given for a workload that does not use them are refused rather than
+// ignored, and --error-policy must agree with --fail-fast. Errors name the
+// flag and the limit.
+func (j *jobFlags) request(set map[string]bool) (*pb.RunRequest, error) {
 	strategy, err := client.ParseStrategy(j.strategy)
 	if err != nil {
 		return nil, fmt.Errorf("--strategy: %w", err)
@@ -64,6 +82,7 @@ func (j *jobFlags) request() (*pb.RunRequest, error) {
 		{"tasks", j.tasks, 1},
 		{"parallelism", j.parallelism, 0},
 		{"fail-every", j.failEvery, 0},
+		{"panic-every", j.panicEvery, 0},
 	} {
 		if f.v < f.lo || f.v > math.MaxUint32 {
 			return nil, fmt.Errorf("--%s %d is outside [%d, %d]", f.name, f.v, f.lo, uint64(math.MaxUint32))
@@ -76,7 +95,14 @@ func (j *jobFlags) request() (*pb.RunRequest, error) {
 		Tasks:       uint32(j.tasks),
 		Parallelism: uint32(j.parallelism),
 		FailEvery:   uint32(j.failEvery),
+		PanicEvery:  uint32(j.panicEvery),
 		FailFast:    j.failFast,
+	}
+	if err := j.errorPolicyInto(req, set); err != nil {
+		return nil, err
+	}
+	if err := j.sharedInto(req, set); err != nil {
+		return nil, err
 	}
 	if workload != pb.Workload_WORKLOAD_IO {
 		if j.cpuIterations < 1 {
@@ -84,13 +110,70 @@ func (j *jobFlags) request() (*pb.RunRequest, error) {
 		}
 		req.CpuIterations = j.cpuIterations
 	}
-	if workload != pb.Workload_WORKLOAD_CPU {
+	if workload == pb.Workload_WORKLOAD_IO || workload == pb.Workload_WORKLOAD_MIXED {
 		if j.ioLatency < 0 {
 			return nil, fmt.Errorf("--io-latency %v is negative", j.ioLatency)
 		}
 		req.IoLatency = durationpb.New(j.ioLatency)
 	}
 	return req, nil
+}
+
+// errorPolicyInto sets req's error policy from --error-policy, which must
+// agree with --fail-fast when both are given.
+func (j *jobFlags) errorPolicyInto(req *pb.RunRequest, set map[string]bool) error {
+	if !set["error-policy"] {
+		return nil
+	}
+	p, err := client.ParseErrorPolicy(j.errorPolicy)
+	if err != nil {
+		return fmt.Errorf("--error-policy: %w", err)
+	}
+	if j.failFast && p != pb.ErrorPolicy_ERROR_POLICY_FAIL_FAST {
+		return fmt.Errorf("--fail-fast and --error-policy %s conflict: give --error-policy fail-fast, or drop --fail-fast", j.errorPolicy)
+	}
+	req.ErrorPolicy = p
+	return nil
+}
+
+// sharedInto sets req's shared-state fields: --sync for the counter
+// workload, --lock-order and --accounts for transfer. Each is required by
+// its workload (--accounts has a default) and refused by the others.
+func (j *jobFlags) sharedInto(req *pb.RunRequest, set map[string]bool) error {
+	w := req.GetWorkload()
+	counter, transfer := w == pb.Workload_WORKLOAD_COUNTER, w == pb.Workload_WORKLOAD_TRANSFER
+	for _, f := range []struct {
+		flag, workload string
+		uses           bool
+	}{{"sync", "counter", counter}, {"lock-order", "transfer", transfer}, {"accounts", "transfer", transfer}} {
+		if set[f.flag] && !f.uses {
+			return fmt.Errorf("--%s applies only to --workload %s, not %s", f.flag, f.workload, client.WorkloadName(w))
+		}
+	}
+	switch {
+	case counter:
+		if !set["sync"] {
+			return fmt.Errorf("--sync is required for --workload counter: one of %s", strings.Join(client.SyncNames, ", "))
+		}
+		s, err := client.ParseSync(j.sync)
+		if err != nil {
+			return fmt.Errorf("--sync: %w", err)
+		}
+		req.Sync = s
+	case transfer:
+		if !set["lock-order"] {
+			return fmt.Errorf("--lock-order is required for --workload transfer: one of %s", strings.Join(client.LockOrderNames, ", "))
+		}
+		o, err := client.ParseLockOrder(j.lockOrder)
+		if err != nil {
+			return fmt.Errorf("--lock-order: %w", err)
+		}
+		if j.accounts < 2 || j.accounts > math.MaxUint32 {
+			return fmt.Errorf("--accounts %d is outside [2, %d]", j.accounts, uint64(math.MaxUint32))
+		}
+		req.LockOrder, req.Accounts = o, uint32(j.accounts)
+	}
+	return nil
 }
 
 // checkLimits reports the first field of req beyond the server's limits,
@@ -115,6 +198,9 @@ func checkLimits(req *pb.RunRequest, l *pb.Limits) error {
 			return fmt.Errorf("--tasks %d × --cpu-iterations %d is above the server's limit of %d iterations per job",
 				req.GetTasks(), req.GetCpuIterations(), m)
 		}
+	}
+	if m := l.GetMaxAccounts(); m > 0 && req.GetAccounts() > m {
+		return fmt.Errorf("--accounts %d is above the server's limit of %d", req.GetAccounts(), m)
 	}
 	if m := l.GetMaxIoLatency().AsDuration(); m > 0 && req.GetIoLatency().AsDuration() > m {
 		return fmt.Errorf("--io-latency %v is above the server's limit of %v", req.GetIoLatency().AsDuration(), m)

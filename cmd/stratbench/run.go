@@ -125,7 +125,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	req, err := job.request()
+	req, err := job.request(set)
 	if err != nil {
 		return usageError{err}
 	}
@@ -222,9 +222,13 @@ func saveTrial(w *results.Writer, csvPath, runID string, t *client.Trial, s *ses
 	return nil
 }
 
-// cellLabel names c for people, such as "pool/cpu, closed loop c=4".
+// cellLabel names c for people, such as "pool/cpu, closed loop c=4" or
+// "pool/counter/none, closed loop c=4".
 func cellLabel(c client.Cell) string {
 	s := client.StrategyName(c.Job.GetStrategy()) + "/" + client.WorkloadName(c.Job.GetWorkload())
+	if v := sharedLabel(c.Job); v != "" {
+		s += "/" + v
+	}
 	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
 		s += "/server"
 	}
@@ -234,10 +238,13 @@ func cellLabel(c client.Cell) string {
 	return s + ", closed loop c=" + strconv.Itoa(c.Load.Concurrency)
 }
 
-// fileLabel names c in a file name, such as "pool-cpu-c4" or
-// "serial-io-server-r50".
+// fileLabel names c in a file name, such as "pool-cpu-c4",
+// "serial-io-server-r50" or "pool-transfer-try-8-c4".
 func fileLabel(c client.Cell) string {
 	s := client.StrategyName(c.Job.GetStrategy()) + "-" + client.WorkloadName(c.Job.GetWorkload())
+	if v := sharedLabel(c.Job); v != "" {
+		s += "-" + v
+	}
 	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
 		s += "-server"
 	}
@@ -245,6 +252,18 @@ func fileLabel(c client.Cell) string {
 		return s + "-r" + strconv.FormatFloat(c.Load.Rate, 'f', -1, 64)
 	}
 	return s + "-c" + strconv.Itoa(c.Load.Concurrency)
+}
+
+// sharedLabel names job's shared-state parameters: its sync mode, such as
+// "none", or its lock order and accounts, such as "try-8", or "".
+func sharedLabel(job *pb.RunRequest) string {
+	if s := client.SyncName(job.GetSync()); s != "" {
+		return s
+	}
+	if o := client.LockOrderName(job.GetLockOrder()); o != "" {
+		return o + "-" + strconv.FormatUint(uint64(job.GetAccounts()), 10)
+	}
+	return ""
 }
 
 // newRunID returns 8 random bytes in hex, identifying one invocation.

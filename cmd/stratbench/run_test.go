@@ -166,6 +166,38 @@ func TestRunCmd(t *testing.T) {
 	}
 }
 
+func TestRunCmdSharedState(t *testing.T) {
+	addr := startFakeBench(t)
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "out.csv")
+	for _, args := range [][]string{
+		{"--workload", "counter", "--sync", "none"},
+		{"--workload", "transfer", "--lock-order", "try", "--accounts", "4"},
+	} {
+		var stdout, stderr bytes.Buffer
+		a := append([]string{"--target", addr, "--concurrency", "1", "--requests", "5", "--warmup", "0", "--out", csv}, args...)
+		if err := runCmd(t.Context(), a, &stdout, &stderr); err != nil {
+			t.Fatalf("runCmd %q: %v; stderr: %s", args, err, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "lost updates") && !strings.Contains(stdout.String(), "lock retries") {
+			t.Errorf("summary of %q lacks the shared-state table:\n%s", args, stdout.String())
+		}
+	}
+	rows, err := results.ReadCSVFile(csv)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("read %s: %d rows, %v", csv, len(rows), err)
+	}
+	if r := rows[0]; r.Workload != "counter" || r.Sync != "none" || r.LockOrder != "" || r.Accounts != 0 || !r.InvariantOK ||
+		!strings.Contains(r.Histogram, "/pool-counter-none-c1-t1.sbt") {
+		t.Errorf("counter row: %+v", r)
+	}
+	// The fake server leaves invariant_ok false: a transfer row records it.
+	if r := rows[1]; r.Workload != "transfer" || r.Sync != "" || r.LockOrder != "try" || r.Accounts != 4 || r.InvariantOK ||
+		!strings.Contains(r.Histogram, "/pool-transfer-try-4-c1-t1.sbt") {
+		t.Errorf("transfer row: %+v", r)
+	}
+}
+
 func TestRunCmdErrors(t *testing.T) {
 	addr := startFakeBench(t)
 	dir := t.TempDir()
@@ -182,6 +214,8 @@ func TestRunCmdErrors(t *testing.T) {
 		{"bad strategy", []string{"--strategy", "x"}, "--strategy"},
 		{"extra argument", []string{"now"}, `unexpected argument "now"`},
 		{"beyond the server's limit", []string{"--target", addr, "--tasks", "1001"}, "--tasks 1001 is above the server's limit of 1000"},
+		{"sync without counter", []string{"--sync", "none"}, "--sync applies only to --workload counter"},
+		{"conflicting error policy", []string{"--fail-fast", "--error-policy", "collect-all"}, "--fail-fast and --error-policy collect-all conflict"},
 		{"foreign csv", []string{"--target", addr, "--out", foreign}, "--out"},
 		{"unknown flag", []string{"--bogus"}, "bogus"},
 	}

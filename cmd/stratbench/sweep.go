@@ -14,7 +14,7 @@ import (
 )
 
 // sweepCmd implements `stratbench sweep`: it runs every trial of a matrix
-// (--matrix smoke, default or a JSON file) against --target, or against a
+// (--matrix smoke, default, shared or a JSON file) against --target, or against a
 // local server it starts, writing a report folder under --reports, and
 // prints that folder as the last line of stdout, also when the sweep is
 // interrupted or fails part way. Progress goes to stderr: a redrawn line on
@@ -35,7 +35,7 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	var conn connFlags
 	conn.register(fs)
-	matrix := fs.String("matrix", "default", "`smoke`, default, or a JSON matrix file (see client.Matrix)")
+	matrix := fs.String("matrix", "default", "a built-in matrix ("+strings.Join(client.BuiltinMatrixNames, ", ")+") or a JSON matrix `file` (see client.Matrix)")
 	reports := fs.String("reports", "reports", "`folder` in which to make the report folder")
 	resume := fs.String("resume", "", "complete the sweep in this report `folder`, with its matrix.json")
 	if err := fs.Parse(args); err != nil {
@@ -90,7 +90,7 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	dir, err := client.Sweep(ctx, s.Conns, m, opts)
 	if err != nil && conn.target != "" && strings.HasSuffix(err.Error(), "--resume "+dir) {
 		// Complete the resume command that Sweep's error ends with.
-		err = fmt.Errorf("%w --target %s", err, conn.target)
+		err = fmt.Errorf("%w%s", err, conn.resumeFlags())
 	}
 	if dir != "" {
 		fmt.Fprintln(stdout, dir)

@@ -2,8 +2,10 @@
 // one row per cell over its trials, and report.html, a single self-contained
 // page of inline SVG charts (throughput against load with the fitted
 // Universal Scalability Law, latency percentiles, efficiency against the
-// bound, the split of client latency into server time and overhead), the
-// hosts' fingerprints and the formulas behind every derived number.
+// bound, the split of client latency into server time and overhead; for
+// the shared-state workloads, throughput against lost updates per sync
+// mode and a table of transfer invariants and lock retries), the hosts'
+// fingerprints and the formulas behind every derived number.
 //
 // The page needs nothing but itself: no script, style sheet, font or image
 // is fetched, and it holds no http:// or https:// address, so it opens

@@ -23,6 +23,10 @@ type page struct {
 	Hosts            hostTable
 	Rows             []cellRow
 	ManyHosts        bool
+	// Shared holds the lost-updates charts of the counter cells, and
+	// Transfers the invariant and lock retries of the transfer cells.
+	Shared    []sharedView
+	Transfers []transferRow
 }
 
 // panelView is one panel's charts and latency table.
@@ -71,6 +75,8 @@ func (r Report) page() page {
 		pg.Incomplete += c.Incomplete
 	}
 	pg.ManyHosts = len(hosts) > 1
+	lk := looks(r.Cells)
+	pg.Shared, pg.Transfers = sharedViews(r.Cells, lk, pg.ManyHosts), transferRows(r.Cells, lk)
 	for i, p := range ps {
 		pg.Panels = append(pg.Panels, p.view(i, pg.ManyHosts))
 		for _, s := range p.Series {
@@ -125,8 +131,14 @@ func (p panel) view(i int, manyHosts bool) panelView {
 
 // newCellRow describes cell c of series s in panel p.
 func newCellRow(p panel, s series, c results.CellSummary) cellRow {
+	workload := c.Workload
+	for _, v := range []string{c.Sync, c.LockOrder} {
+		if v != "" {
+			workload += "/" + v
+		}
+	}
 	row := cellRow{
-		Host: c.Host, Workload: c.Workload, Strategy: s.Strategy, Color: s.Look.Color,
+		Host: c.Host, Workload: workload, Strategy: s.Strategy, Color: s.Look.Color,
 		Level: formatSI(level(c)), Trials: c.Trials,
 		Tasks: formatSI(c.TasksPerS.Median), TasksCI: ci(c.TasksPerS, formatSI),
 		P99: formatMs(c.P99Ms.Median), P99CI: ci(c.P99Ms, formatMs),

@@ -15,7 +15,19 @@ var strategyOrder = []string{"serial", "goroutine-per-task", "pool", "semaphore"
 
 // workloadOrder is the order of the built-in workloads; others follow
 // alphabetically.
-var workloadOrder = []string{"cpu", "io", "mixed"}
+var workloadOrder = []string{"cpu", "io", "mixed", "counter", "transfer"}
+
+// syncOrder and lockOrderOrder are the orders of the counter workload's
+// sync modes and the transfer workload's lock orders, as the wire enums
+// list them.
+var (
+	syncOrder      = []string{"mutex", "atomic", "sharded", "channel", "none"}
+	lockOrderOrder = []string{"ordered", "try"}
+)
+
+// shared reports whether workload w is a shared-state workload, whose
+// cpu_iterations count increments or transfers and which has no I/O wait.
+func shared(w string) bool { return w == "counter" || w == "transfer" }
 
 // palette is Okabe and Ito's colour-blind-safe qualitative palette, most
 // distinct first, with its yellow last because it is faint on white.
@@ -61,6 +73,8 @@ func looks(cells []results.CellSummary) map[string]look {
 // strategy and the load level.
 type panelKey struct {
 	Host, Workload, Scope, Mode string
+	Sync, LockOrder             string
+	Accounts                    int
 	Tasks, Parallelism          int
 	CPUIterations               uint64
 	IOLatencyMs                 float64
@@ -120,7 +134,7 @@ func panels(cells []results.CellSummary) []panel {
 	var order []*panel
 	for _, c := range cells {
 		k := panelKey{Host: c.Host, Workload: c.Workload, Scope: c.Scope, Mode: c.Mode,
-			Tasks: c.Tasks, Parallelism: c.Parallelism, CPUIterations: c.CPUIterations,
+			Sync: c.Sync, LockOrder: c.LockOrder, Accounts: c.Accounts, Tasks: c.Tasks, Parallelism: c.Parallelism, CPUIterations: c.CPUIterations,
 			IOLatencyMs: c.IOLatencyMs, Connections: c.Connections}
 		if c.Mode == "open" {
 			k.Concurrency = c.Concurrency
@@ -153,6 +167,7 @@ func panels(cells []results.CellSummary) []panel {
 	slices.SortStableFunc(out, func(a, b panel) int {
 		x, y := a.Key, b.Key
 		return cmp.Or(cmp.Compare(x.Host, y.Host), rank(workloadOrder, x.Workload, y.Workload),
+			rank(syncOrder, x.Sync, y.Sync), rank(lockOrderOrder, x.LockOrder, y.LockOrder), cmp.Compare(x.Accounts, y.Accounts),
 			cmp.Compare(x.Scope, y.Scope), cmp.Compare(x.Mode, y.Mode), cmp.Compare(x.Tasks, y.Tasks),
 			cmp.Compare(x.Parallelism, y.Parallelism), cmp.Compare(x.CPUIterations, y.CPUIterations),
 			cmp.Compare(x.IOLatencyMs, y.IOLatencyMs), cmp.Compare(x.Connections, y.Connections),
@@ -189,10 +204,16 @@ func (p panel) levelName(x float64) string {
 	return fmt.Sprintf("concurrency %s", sig3(x))
 }
 
-// title names the panel: its workload, and its host when the report has
-// several.
+// title names the panel: its workload with its sync mode or lock order,
+// and its host when the report has several.
 func (p panel) title(manyHosts bool) string {
 	t := p.Key.Workload + " workload"
+	if p.Key.Sync != "" {
+		t += ", sync " + p.Key.Sync
+	}
+	if p.Key.LockOrder != "" {
+		t += ", lock order " + p.Key.LockOrder
+	}
 	if manyHosts {
 		t += " on " + cmp.Or(p.Key.Host, "unknown host")
 	}
@@ -200,14 +221,20 @@ func (p panel) title(manyHosts bool) string {
 }
 
 // subtitle lists the job and load parameters the panel's cells share,
-// leaving out the CPU kernel of I/O work and the wait of CPU work.
+// leaving out the CPU kernel of I/O work and the wait of CPU and
+// shared-state work.
 func (p panel) subtitle() string {
 	k := p.Key
 	parts := []string{plural(k.Tasks, "task") + " per job", fmt.Sprintf("parallelism %d", k.Parallelism)}
-	if k.Workload != "io" {
+	switch {
+	case k.Workload == "counter":
+		parts = append(parts, fmt.Sprintf("%d increments per task", k.CPUIterations))
+	case k.Workload == "transfer":
+		parts = append(parts, fmt.Sprintf("%d transfers per task between %d accounts", k.CPUIterations, k.Accounts))
+	case k.Workload != "io":
 		parts = append(parts, fmt.Sprintf("%d iterations per task", k.CPUIterations))
 	}
-	if k.Workload != "cpu" {
+	if k.Workload != "cpu" && !shared(k.Workload) {
 		parts = append(parts, formatMs(k.IOLatencyMs)+" I/O per task")
 	}
 	parts = append(parts, k.Scope+" scope", k.Mode+" loop")

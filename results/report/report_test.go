@@ -147,12 +147,12 @@ func render(t *testing.T, r report.Report) string {
 }
 
 func TestWriteHTMLGolden(t *testing.T) {
-	checkGolden(t, "report.golden.html", []byte(render(t, fixture())))
+	checkGolden(t, "report.golden.html", []byte(render(t, sharedFixture())))
 }
 
 func TestWriteSummaryCSVGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := report.WriteSummaryCSV(&b, fixture().Cells); err != nil {
+	if err := report.WriteSummaryCSV(&b, sharedFixture().Cells); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "summary.golden.csv", b.Bytes())

@@ -15,7 +15,11 @@ import (
 // the mean of tasks/s and of p99 latency across trials, the bound and the
 // efficiency, the Universal Scalability Law fit of the cell's (host,
 // strategy, workload) series, the errors and whether a trial was measured
-// by a saturated client.
+// by a saturated client, then the shared-state columns: the cell's sync
+// mode, lock order and accounts (empty, 0, for workloads without them),
+// the medians over trials of lost updates per trial and per successful
+// job, of lock retries per trial and per job, and the trials whose
+// transfer invariant broke.
 var SummaryHeader = []string{
 	"host", "strategy", "workload", "scope", "tasks", "parallelism", "cpu_iterations", "io_latency_ms",
 	"mode", "concurrency", "target_rps", "connections", "server_gomaxprocs", "server_ns_per_iteration",
@@ -25,6 +29,9 @@ var SummaryHeader = []string{
 	"bound_tasks_per_s", "efficiency",
 	"usl_sigma", "usl_kappa", "usl_lambda", "usl_peak_n", "usl_r2",
 	"errors", "saturated",
+	"sync", "lock_order", "accounts",
+	"lost_updates_median", "lost_per_job_median", "lock_retries_median", "lock_retries_per_job_median",
+	"invariant_broken_trials",
 }
 
 // WriteSummaryCSV writes cells to w as summary.csv: SummaryHeader, then one
@@ -60,7 +67,10 @@ func WriteSummaryCSV(w io.Writer, cells []results.CellSummary) error {
 		} else {
 			rec = append(rec, "", "", "", "", "")
 		}
-		rec = append(rec, strconv.FormatUint(c.Errors, 10), strconv.FormatBool(c.Saturated))
+		rec = append(rec, strconv.FormatUint(c.Errors, 10), strconv.FormatBool(c.Saturated),
+			c.Sync, c.LockOrder, strconv.Itoa(c.Accounts),
+			decimal(c.LostUpdates), decimal(c.LostPerJob), decimal(c.LockRetries), decimal(c.LockRetriesPerJob),
+			strconv.Itoa(c.InvariantBroken))
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("summary: %w", err)
 		}
