@@ -3,6 +3,7 @@ package strategies_test
 import (
 	"context"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,9 +73,32 @@ func BenchmarkCPU(b *testing.B) {
 
 // BenchmarkIO runs 10 000 tasks of 10 ms at parallelism 1 000: the
 // Little's-law bound is 1 000 ÷ 10 ms = 100 000 tasks/s (serial excluded:
-// it would take 100 s a job).
+// it would take 100 s a job). The "bare" case is the runtime's own ceiling:
+// 1 000 plain goroutines each waiting on 10 timers in a row, with no
+// strategy, no context and no accounting; compare the strategies with it
+// as well as with the bound.
 func BenchmarkIO(b *testing.B) {
 	spec := workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}
+	b.Run("strategy=bare", func(b *testing.B) {
+		b.ReportAllocs()
+		start := time.Now()
+		for b.Loop() {
+			var wg sync.WaitGroup
+			for range 1000 {
+				wg.Go(func() {
+					for range 10 {
+						t := time.NewTimer(10 * time.Millisecond)
+						<-t.C
+					}
+				})
+			}
+			wg.Wait()
+		}
+		el := time.Since(start)
+		b.ReportMetric(float64(10000*b.N)/el.Seconds(), "tasks/s")
+		b.ReportMetric(float64(el.Nanoseconds())/float64(10000*b.N), "ns/task")
+		b.ReportMetric(0, "ns/op")
+	})
 	for _, k := range strategies.Kinds[1:] {
 		b.Run("strategy="+k.String(), func(b *testing.B) {
 			benchJob(b, strategies.New(k, 1000), job(spec, 10000, false))

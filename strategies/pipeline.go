@@ -24,7 +24,7 @@ func (p pipeline) Run(ctx context.Context, job Job) (Result, error) {
 	ctx, t, cancel := begin(ctx, job)
 	defer cancel()
 	var wg sync.WaitGroup
-	src := make(chan item, p.workers)
+	src := make(chan item, queueDepth(p.workers))
 	wg.Go(func() {
 		defer close(src)
 		feed(ctx, t, job.Tasks, func(i int) bool {
@@ -38,7 +38,7 @@ func (p pipeline) Run(ctx context.Context, job Job) (Result, error) {
 	})
 	var next chan item = src
 	for _, s := range job.Stages {
-		in, out := next, make(chan item, p.workers)
+		in, out := next, make(chan item, queueDepth(p.workers))
 		n := min(p.workers, job.Tasks)
 		var running atomic.Int32
 		running.Store(int32(n))

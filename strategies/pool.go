@@ -10,10 +10,19 @@ import (
 // the number of tasks would never receive one.
 type pool struct{ workers int }
 
+// queueDepth is the capacity of a channel feeding n workers. The goroutine
+// that fills it shares the Ps with the workers; when they are CPU-bound it
+// can wait for a P long enough that a queue of one slot per worker runs dry
+// and workers idle. Eight slots per worker keep them fed: with 100 µs CPU
+// tasks at parallelism = GOMAXPROCS = 2, pool efficiency against serial
+// measured 0.81–0.86 with one slot per worker and 0.92–0.95 with eight
+// (BenchmarkCPU).
+func queueDepth(n int) int { return 8 * n }
+
 func (p pool) Run(ctx context.Context, job Job) (Result, error) {
 	ctx, t, cancel := begin(ctx, job)
 	defer cancel()
-	tasks := make(chan int, p.workers)
+	tasks := make(chan int, min(job.Tasks, queueDepth(p.workers)))
 	var wg sync.WaitGroup
 	for range min(p.workers, job.Tasks) {
 		wg.Go(func() {

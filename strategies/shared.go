@@ -132,7 +132,7 @@ type poolTask struct {
 }
 
 func newSharedPool(workers int) *sharedPool {
-	p := &sharedPool{work: make(chan poolTask, workers)}
+	p := &sharedPool{work: make(chan poolTask, queueDepth(workers))}
 	for range workers {
 		p.wg.Go(func() {
 			for pt := range p.work {
