@@ -60,6 +60,10 @@ bench: ## Go benchmarks (benchstat-readable) into bench.txt.
 e2e: ## Render a real sweep's report in headless Chromium (apt-get install chromium first; skipped without it).
 	bash scripts/e2e/report.sh
 
+.PHONY: bench-client
+bench-client: ## Client targets with the real binary: open loop at 5000/s (< 1% late), RSS of 60 s vs 10 s (≤ 1.2×).
+	scripts/bench-client.sh
+
 .PHONY: serve
 serve: build ## Run the server on 127.0.0.1:50051.
 	$(BIN) serve
