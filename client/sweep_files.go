@@ -49,14 +49,14 @@ func createReport(reports string, m *Matrix, server *pb.InfoResponse, client hos
 	if err != nil {
 		return dir, fmt.Errorf("sweep: encode matrix: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, MatrixFile), append(mj, '\n')); err != nil {
+	if err := results.WriteFileAtomic(filepath.Join(dir, MatrixFile), append(mj, '\n')); err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
 	hj, err := hostsJSON(server, client)
 	if err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, HostsFile), hj); err != nil {
+	if err := results.WriteFileAtomic(filepath.Join(dir, HostsFile), hj); err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
 	return dir, nil
@@ -154,35 +154,6 @@ func cutPartialRow(path string) error {
 	}
 	if err := os.Truncate(path, int64(bytes.LastIndexByte(b, '\n')+1)); err != nil {
 		return fmt.Errorf("drop partial row: %w", err)
-	}
-	return nil
-}
-
-// writeFileAtomic replaces path with b so that a reader, or the file
-// system after a crash, sees either the old content or all of b: it writes
-// a temporary file beside path, syncs it and renames it over path.
-func writeFileAtomic(path string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close() // already failed; the first error is the one to report
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("write %s: %w", f.Name(), err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", f.Name(), err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", f.Name(), err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("rename %s to %s: %w", f.Name(), path, err)
 	}
 	return nil
 }

@@ -6,11 +6,12 @@ import (
 	"path/filepath"
 )
 
-// writeFileAtomic replaces path with b so that a reader, or the file system
+// WriteFileAtomic replaces path with b so that a reader, or the file system
 // after a crash, sees either the old content or all of b: it writes a
-// temporary file in the same directory, syncs it, renames it over path and
-// syncs the directory.
-func writeFileAtomic(path string, b []byte) (err error) {
+// temporary file in the same directory, syncs it, makes it readable by all
+// (0644), renames it over path and syncs the directory. On error path is
+// unchanged and the temporary file removed.
+func WriteFileAtomic(path string, b []byte) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -34,6 +35,9 @@ func writeFileAtomic(path string, b []byte) (err error) {
 	}
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", tmp, err)
+	}
+	if err = os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("chmod %s: %w", tmp, err)
 	}
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", tmp, path, err)

@@ -193,7 +193,7 @@ func WriteHistogramFile(path string, h *Histogram) error {
 	if err != nil {
 		return fmt.Errorf("encode histogram for %s: %w", path, err)
 	}
-	return writeFileAtomic(path, b)
+	return WriteFileAtomic(path, b)
 }
 
 // ReadHistogramFile reads a histogram written by WriteHistogramFile. Errors

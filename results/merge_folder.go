@@ -64,7 +64,7 @@ func WriteMergedFolder(dir string, srcs []*Source, trials []MergedTrial) error {
 	if err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, FolderHosts), hj); err != nil {
+	if err := WriteFileAtomic(filepath.Join(dir, FolderHosts), hj); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
 	return nil

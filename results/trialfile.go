@@ -147,7 +147,7 @@ func WriteTrialFile(path string, t *TrialHistograms) error {
 	if err != nil {
 		return fmt.Errorf("encode trial file %s: %w", path, err)
 	}
-	return writeFileAtomic(path, b)
+	return WriteFileAtomic(path, b)
 }
 
 // ReadTrialFile reads a trial file written by WriteTrialFile. Errors name the

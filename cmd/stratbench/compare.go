@@ -69,7 +69,7 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("compare: %s: %w", f.name, err)
 		}
 		path := filepath.Join(*out, f.name)
-		if err := writeOutputFile(path, buf.Bytes()); err != nil {
+		if err := results.WriteFileAtomic(path, buf.Bytes()); err != nil {
 			return fmt.Errorf("compare: %w", err)
 		}
 		fmt.Fprintln(stderr, "compare: wrote", path)
@@ -102,32 +102,4 @@ func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
 		rest = append(rest, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-}
-
-// writeOutputFile replaces path with b atomically: a temporary file beside
-// it, synced, then renamed over it.
-func writeOutputFile(path string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close() // already failed; the first error is the one to report
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -55,7 +55,7 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return nil
 	}
-	if err := writeOutputFile(*out, buf.Bytes()); err != nil {
+	if err := results.WriteFileAtomic(*out, buf.Bytes()); err != nil {
 		return fmt.Errorf("export: --out: %w", err)
 	}
 	fmt.Fprintln(stderr, "export: wrote", *out)

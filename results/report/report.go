@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -68,51 +67,13 @@ func Write(dir string, r Report) (string, error) {
 		return "", err
 	}
 	htmlPath := filepath.Join(dir, HTMLFile)
-	if err := writeFileAtomic(filepath.Join(dir, SummaryFile), sum.Bytes()); err != nil {
+	if err := results.WriteFileAtomic(filepath.Join(dir, SummaryFile), sum.Bytes()); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	if err := writeFileAtomic(htmlPath, page.Bytes()); err != nil {
+	if err := results.WriteFileAtomic(htmlPath, page.Bytes()); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
 	return htmlPath, nil
-}
-
-// writeFileAtomic replaces path with b: it writes a temporary file in the
-// same folder, syncs it, renames it over path and syncs the folder.
-func writeFileAtomic(path string, b []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close() // already failed; the first error is the one to report
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("write %s: %w", f.Name(), err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", f.Name(), err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", f.Name(), err)
-	}
-	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("chmod %s: %w", f.Name(), err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("rename %s to %s: %w", f.Name(), path, err)
-	}
-	// Best effort: the rename has happened; syncing the folder makes it
-	// durable where the system allows.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
 }
 
 // hostNames returns the distinct host names of role in r, joined.
