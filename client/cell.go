@@ -1,6 +1,8 @@
 package client
 
 import (
+	"strconv"
+
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results"
 )
@@ -45,4 +47,45 @@ func (c Cell) fillRow(r *results.Row) {
 	r.Connections = l.Connections
 	r.WarmupS = l.Warmup.Seconds()
 	r.DurationS = l.Duration.Seconds()
+}
+
+// Label returns a short human name of c, such as "pool/cpu c=8",
+// "pool/counter/none c=8" or "serial/io/server r=50": strategy/workload,
+// the sync mode of a counter cell or the lock order and accounts of a
+// transfer cell, "/server" for the server scope, and the load level (c=
+// closed-loop concurrency, r= open-loop rate). Other axes are not in it.
+func (c Cell) Label() string {
+	return c.label("/", " r=", " c=", 'g')
+}
+
+// FileLabel is Label for file names, such as "pool-cpu-c8" or
+// "pool-transfer-try-8-server-r50".
+func (c Cell) FileLabel() string {
+	return c.label("-", "-r", "-c", 'f')
+}
+
+func (c Cell) label(sep, rate, conc string, rateFormat byte) string {
+	s := StrategyName(c.Job.GetStrategy()) + sep + WorkloadName(c.Job.GetWorkload())
+	if v := sharedName(c.Job); v != "" {
+		s += sep + v
+	}
+	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
+		s += sep + "server"
+	}
+	if c.Load.Mode == Open {
+		return s + rate + strconv.FormatFloat(c.Load.Rate, rateFormat, -1, 64)
+	}
+	return s + conc + strconv.Itoa(c.Load.Concurrency)
+}
+
+// sharedName names the shared-state parameters of job for labels: its
+// sync mode ("none"), or its lock order and accounts ("try-8"), or "".
+func sharedName(job *pb.RunRequest) string {
+	if s := SyncName(job.GetSync()); s != "" {
+		return s
+	}
+	if o := LockOrderName(job.GetLockOrder()); o != "" {
+		return o + "-" + strconv.FormatUint(uint64(job.GetAccounts()), 10)
+	}
+	return ""
 }

@@ -24,34 +24,7 @@ type PlannedTrial struct {
 // concurrency, r= open-loop rate) and the trial number. Axes other than
 // these are not in the label.
 func (p PlannedTrial) Label() string {
-	return cellLabel(p.Cell) + " t=" + strconv.Itoa(p.Index) + "/" + strconv.Itoa(p.Of)
-}
-
-// cellLabel is PlannedTrial.Label without the trial number.
-func cellLabel(c Cell) string {
-	s := StrategyName(c.Job.GetStrategy()) + "/" + WorkloadName(c.Job.GetWorkload())
-	if v := sharedName(c.Job); v != "" {
-		s += "/" + v
-	}
-	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
-		s += "/server"
-	}
-	if c.Load.Mode == Open {
-		return s + " r=" + strconv.FormatFloat(c.Load.Rate, 'g', -1, 64)
-	}
-	return s + " c=" + strconv.Itoa(c.Load.Concurrency)
-}
-
-// sharedName names the shared-state parameters of job for labels: its
-// sync mode ("none"), or its lock order and accounts ("try-8"), or "".
-func sharedName(job *pb.RunRequest) string {
-	if s := SyncName(job.GetSync()); s != "" {
-		return s
-	}
-	if o := LockOrderName(job.GetLockOrder()); o != "" {
-		return o + "-" + strconv.FormatUint(uint64(job.GetAccounts()), 10)
-	}
-	return ""
+	return p.Cell.Label() + " t=" + strconv.Itoa(p.Index) + "/" + strconv.Itoa(p.Of)
 }
 
 // Cells returns the product of the matrix's axes in a deterministic order:
@@ -161,7 +134,7 @@ func (m *Matrix) Cells() ([]Cell, error) {
 		seen[k] = true
 		c := Cell{Job: job, Load: load}
 		if err := c.Load.Validate(); err != nil {
-			return nil, fmt.Errorf("matrix: cell %s: %w", cellLabel(c), err)
+			return nil, fmt.Errorf("matrix: cell %s: %w", c.Label(), err)
 		}
 		cells = append(cells, c)
 	}

@@ -88,7 +88,7 @@ func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 func (s *sweeper) record(row *results.Row, t *Trial, p PlannedTrial) error {
 	label := p.Label()
 	// The row number keeps names unique when a trial runs again on resume.
-	rel := path.Join(HistDir, fmt.Sprintf("%04d-%s.sbt", s.rows+1, fileLabel(p)))
+	rel := path.Join(HistDir, fmt.Sprintf("%04d-%s.sbt", s.rows+1, p.Cell.FileLabel()+"-t"+strconv.Itoa(p.Index)))
 	if err := results.WriteTrialFile(filepath.Join(s.dir, filepath.FromSlash(rel)), &t.Hist); err != nil {
 		return fmt.Errorf("sweep: trial %s: %w", label, err)
 	}
@@ -98,25 +98,6 @@ func (s *sweeper) record(row *results.Row, t *Trial, p PlannedTrial) error {
 	}
 	s.rows++
 	return nil
-}
-
-// fileLabel names the planned trial p in a file name, such as
-// "pool-cpu-c8-t2", "serial-io-server-r50-t1" or "pool-transfer-try-8-c4-t1".
-func fileLabel(p PlannedTrial) string {
-	c := p.Cell
-	s := StrategyName(c.Job.GetStrategy()) + "-" + WorkloadName(c.Job.GetWorkload())
-	if v := sharedName(c.Job); v != "" {
-		s += "-" + v
-	}
-	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
-		s += "-server"
-	}
-	if c.Load.Mode == Open {
-		s += "-r" + strconv.FormatFloat(c.Load.Rate, 'f', -1, 64)
-	} else {
-		s += "-c" + strconv.Itoa(c.Load.Concurrency)
-	}
-	return s + "-t" + strconv.Itoa(p.Index)
 }
 
 // trialNote is the progress note of a finished trial.
@@ -163,7 +144,7 @@ func checkCells(plan []PlannedTrial, conns int, lim *pb.Limits) (warnings []stri
 	seen := make(map[string]bool)
 	for _, p := range plan {
 		c := p.Cell
-		label := cellLabel(c)
+		label := c.Label()
 		if c.Load.Connections > conns {
 			return nil, fmt.Errorf("cell %s: connections %d exceeds the %d connections open", label, c.Load.Connections, conns)
 		}

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
-	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results"
 )
 
@@ -169,7 +168,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	var trials []*client.Trial
 	var runErr error
 	for i := 1; i <= lf.trials && runErr == nil; i++ {
-		fmt.Fprintf(stderr, "trial %d/%d: %s\n", i, lf.trials, cellLabel(cell))
+		fmt.Fprintf(stderr, "trial %d/%d: %s\n", i, lf.trials, cell.Label())
 		t, err := client.RunTrial(ctx, s.Conns, cell, i, nil)
 		runErr = err
 		if t == nil {
@@ -207,7 +206,7 @@ func saveTrial(w *results.Writer, csvPath, runID string, t *client.Trial, s *ses
 	row := t.Row(runID, s.Info, s.Client)
 	base := filepath.Base(csvPath)
 	rel := path.Join(strings.TrimSuffix(base, filepath.Ext(base))+".hist", runID,
-		fileLabel(t.Cell)+"-t"+strconv.Itoa(t.Index)+".sbt")
+		t.Cell.FileLabel()+"-t"+strconv.Itoa(t.Index)+".sbt")
 	file := filepath.Join(filepath.Dir(csvPath), filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return fmt.Errorf("save histograms: %w", err)
@@ -220,50 +219,6 @@ func saveTrial(w *results.Writer, csvPath, runID string, t *client.Trial, s *ses
 		return fmt.Errorf("--out: trial %d: %w", t.Index, err)
 	}
 	return nil
-}
-
-// cellLabel names c for people, such as "pool/cpu, closed loop c=4" or
-// "pool/counter/none, closed loop c=4".
-func cellLabel(c client.Cell) string {
-	s := client.StrategyName(c.Job.GetStrategy()) + "/" + client.WorkloadName(c.Job.GetWorkload())
-	if v := sharedLabel(c.Job); v != "" {
-		s += "/" + v
-	}
-	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
-		s += "/server"
-	}
-	if c.Load.Mode == client.Open {
-		return s + ", open loop r=" + strconv.FormatFloat(c.Load.Rate, 'g', -1, 64)
-	}
-	return s + ", closed loop c=" + strconv.Itoa(c.Load.Concurrency)
-}
-
-// fileLabel names c in a file name, such as "pool-cpu-c4",
-// "serial-io-server-r50" or "pool-transfer-try-8-c4".
-func fileLabel(c client.Cell) string {
-	s := client.StrategyName(c.Job.GetStrategy()) + "-" + client.WorkloadName(c.Job.GetWorkload())
-	if v := sharedLabel(c.Job); v != "" {
-		s += "-" + v
-	}
-	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
-		s += "-server"
-	}
-	if c.Load.Mode == client.Open {
-		return s + "-r" + strconv.FormatFloat(c.Load.Rate, 'f', -1, 64)
-	}
-	return s + "-c" + strconv.Itoa(c.Load.Concurrency)
-}
-
-// sharedLabel names job's shared-state parameters: its sync mode, such as
-// "none", or its lock order and accounts, such as "try-8", or "".
-func sharedLabel(job *pb.RunRequest) string {
-	if s := client.SyncName(job.GetSync()); s != "" {
-		return s
-	}
-	if o := client.LockOrderName(job.GetLockOrder()); o != "" {
-		return o + "-" + strconv.FormatUint(uint64(job.GetAccounts()), 10)
-	}
-	return ""
 }
 
 // newRunID returns 8 random bytes in hex, identifying one invocation.
