@@ -13,13 +13,14 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// serveLoopback runs Serve on 127.0.0.1:0 and returns a client, a function
+// serveLoopback runs Serve on 127.0.0.1:0 and returns a connection, a function
 // that triggers shutdown, and a channel with Serve's result.
-func serveLoopback(t *testing.T, grace time.Duration) (pb.BenchServiceClient, context.CancelFunc, <-chan error) {
+func serveLoopback(t *testing.T, grace time.Duration) (*grpc.ClientConn, context.CancelFunc, <-chan error) {
 	t.Helper()
 	l := server.DefaultLimits()
 	svc := server.New(l, server.Fingerprint(100))
@@ -41,7 +42,7 @@ func serveLoopback(t *testing.T, grace time.Duration) (pb.BenchServiceClient, co
 		cancel()
 		conn.Close()
 	})
-	return pb.NewBenchServiceClient(conn), cancel, served
+	return conn, cancel, served
 }
 
 func ioJob(d time.Duration) *pb.RunRequest {
@@ -64,7 +65,8 @@ func started(t *testing.T, c pb.BenchServiceClient, req *pb.RunRequest) <-chan e
 }
 
 func TestShutdownLetsJobsFinishWithinGrace(t *testing.T) {
-	c, stop, served := serveLoopback(t, 10*time.Second)
+	conn, stop, served := serveLoopback(t, 10*time.Second)
+	c := pb.NewBenchServiceClient(conn)
 	job := started(t, c, ioJob(300*time.Millisecond))
 	stop()
 	if err := <-job; err != nil {
@@ -76,11 +78,35 @@ func TestShutdownLetsJobsFinishWithinGrace(t *testing.T) {
 }
 
 func TestShutdownCancelsJobsAfterGrace(t *testing.T) {
-	c, stop, served := serveLoopback(t, 100*time.Millisecond)
+	conn, stop, served := serveLoopback(t, 100*time.Millisecond)
+	c := pb.NewBenchServiceClient(conn)
 	job := started(t, c, ioJob(59*time.Second))
 	stop()
 	if err := <-job; status.Code(err) != codes.Unavailable {
 		t.Errorf("in-flight job: %v, want UNAVAILABLE", err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+}
+
+// TestShutdownReportsNotServing: a health watcher connected before the
+// signal sees NOT_SERVING as soon as shutdown begins, while the grace period
+// still runs.
+func TestShutdownReportsNotServing(t *testing.T) {
+	conn, stop, served := serveLoopback(t, 200*time.Millisecond)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	watch, err := healthpb.NewHealthClient(conn).Watch(ctx, &healthpb.HealthCheckRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := watch.Recv(); err != nil || m.Status != healthpb.HealthCheckResponse_SERVING {
+		t.Fatalf("before shutdown: %v %v", m, err)
+	}
+	stop()
+	if m, err := watch.Recv(); err != nil || m.Status != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Errorf("after the signal: %v %v, want NOT_SERVING", m, err)
 	}
 	if err := <-served; err != nil {
 		t.Errorf("Serve: %v", err)
