@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/internal/golden"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
@@ -269,7 +270,7 @@ func TestBuiltinMatrix(t *testing.T) {
 			if err := enc.Encode(m); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", "matrix_"+tc.name+".golden"), buf.Bytes())
+			golden.Check(t, "matrix_"+tc.name+".golden", buf.Bytes())
 			again, err := client.ParseMatrix(&buf)
 			if err != nil {
 				t.Fatalf("ParseMatrix(marshalled %s): %v", tc.name, err)

@@ -2,35 +2,14 @@ package client_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/internal/golden"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// checkGolden compares got with the golden file at path, or rewrites the
-// file when -update is given.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update to accept):\ngot:\n%q\nwant:\n%q", path, got, want)
-	}
-}
 
 func TestSweepProgressRendering(t *testing.T) {
 	for _, tc := range []struct {
@@ -53,8 +32,8 @@ func TestSweepProgressRendering(t *testing.T) {
 			Throughput: 151.2, P99: 212 * time.Millisecond, ETA: 7*time.Minute + 59*time.Second, Note: "CLIENT SATURATED"}, 100},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			checkGolden(t, filepath.Join("testdata", "progress_terminal_"+tc.name+".golden"), []byte(tc.p.TerminalLine(tc.width)))
-			checkGolden(t, filepath.Join("testdata", "progress_plain_"+tc.name+".golden"), []byte(tc.p.PlainLine()))
+			golden.Check(t, "progress_terminal_"+tc.name+".golden", []byte(tc.p.TerminalLine(tc.width)))
+			golden.Check(t, "progress_plain_"+tc.name+".golden", []byte(tc.p.PlainLine()))
 		})
 	}
 }

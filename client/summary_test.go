@@ -9,6 +9,7 @@ import (
 
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/hostinfo"
+	"github.com/stratbench/stratbench/internal/golden"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
@@ -32,7 +33,7 @@ func TestWriteSummary(t *testing.T) {
 	if err := client.WriteSummary(&buf, summaryTrials()); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "testdata/summary.golden", buf.Bytes())
+	golden.Check(t, "summary.golden", buf.Bytes())
 	if !strings.Contains(buf.String(), "CLIENT SATURATED") {
 		t.Error("summary of a saturated trial does not say CLIENT SATURATED")
 	}
@@ -43,7 +44,7 @@ func TestWriteSummaryJSON(t *testing.T) {
 	if err := client.WriteSummaryJSON(&buf, summaryTrials()); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "testdata/summary_json.golden", buf.Bytes())
+	golden.Check(t, "summary_json.golden", buf.Bytes())
 	var got struct {
 		Trials          []map[string]any `json:"trials"`
 		Throughput      *struct{ N int } `json:"throughput_rps"`
@@ -88,7 +89,7 @@ func TestWriteSummaryShared(t *testing.T) {
 		}
 		buf.WriteString("----\n")
 	}
-	checkGolden(t, "testdata/summary_shared.golden", buf.Bytes())
+	golden.Check(t, "summary_shared.golden", buf.Bytes())
 	for _, want := range []string{"1000 increments per task under sync none", "lost updates", "0.5%",
 		"1000 transfers per task between 8 accounts, lock order try", "BROKEN in 1 of 100 jobs", "held", "2.5"} {
 		if !strings.Contains(buf.String(), want) {

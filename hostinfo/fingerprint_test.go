@@ -1,9 +1,7 @@
 package hostinfo_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"runtime"
 	"testing"
@@ -12,9 +10,8 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/stratbench/stratbench/hostinfo"
+	"github.com/stratbench/stratbench/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 func TestCollect(t *testing.T) {
 	f := hostinfo.Collect()
@@ -127,18 +124,10 @@ func TestFingerprintJSON(t *testing.T) {
 		t.Fatalf("Marshal: %v", err)
 	}
 	got = append(got, '\n')
-	const golden = "testdata/fingerprint.golden.json"
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
+	golden.Check(t, "fingerprint.golden.json", got)
+	want, err := os.ReadFile("testdata/fingerprint.golden.json")
 	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("JSON differs from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
+		t.Fatal(err)
 	}
 
 	var back hostinfo.Fingerprint

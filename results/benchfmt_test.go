@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stratbench/stratbench/internal/golden"
 	"github.com/stratbench/stratbench/results"
 )
 
@@ -46,7 +47,7 @@ func TestWriteBenchfmtGolden(t *testing.T) {
 	if err := results.WriteBenchfmt(&buf, []*results.Source{src}); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "benchfmt.golden.txt", buf.Bytes())
+	golden.Check(t, "benchfmt.golden.txt", buf.Bytes())
 }
 
 func TestBenchmarkName(t *testing.T) {

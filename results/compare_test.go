@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stratbench/stratbench/internal/golden"
 	"github.com/stratbench/stratbench/results"
 )
 
@@ -135,7 +136,7 @@ func TestCompareGolden(t *testing.T) {
 			if err := tt.write(&buf); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, tt.name, buf.Bytes())
+			golden.Check(t, tt.name, buf.Bytes())
 		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stratbench/stratbench/internal/golden"
 	"github.com/stratbench/stratbench/results"
 )
 
@@ -125,7 +126,7 @@ func TestRowGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "row.golden.csv", got)
+	golden.Check(t, "row.golden.csv", got)
 }
 
 func TestCSVRoundTripAndAppend(t *testing.T) {

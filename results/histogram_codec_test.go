@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stratbench/stratbench/internal/golden"
 	"github.com/stratbench/stratbench/results"
 )
 
@@ -52,7 +53,7 @@ func TestHistogramMarshalGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "histogram.golden.sbh", b)
+	golden.Check(t, "histogram.golden.sbh", b)
 }
 
 // uvarints builds an SBH1 body from the given fields.

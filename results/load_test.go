@@ -28,23 +28,6 @@ const hostsJSON = `{
 }
 `
 
-// writeCSV writes rows to path through a results.Writer.
-func writeCSV(t *testing.T, path string, rows ...results.Row) {
-	t.Helper()
-	w, err := results.OpenWriter(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows {
-		if err := w.Write(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
 	folder := filepath.Join(dir, "sweep")
@@ -53,12 +36,12 @@ func TestLoad(t *testing.T) {
 	}
 	a, b := cellRow("h1", 1, 1, 10), cellRow("h1", 2, 1, 20)
 	a.Histogram = "hist/a.sbt"
-	writeCSV(t, filepath.Join(folder, results.FolderCSV), a)
+	writeRows(t, filepath.Join(folder, results.FolderCSV), a)
 	if err := os.WriteFile(filepath.Join(folder, results.FolderHosts), []byte(hostsJSON), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, "one.csv")
-	writeCSV(t, file, b)
+	writeRows(t, file, b)
 
 	s, err := results.Load(folder)
 	if err != nil {

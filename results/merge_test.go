@@ -24,7 +24,7 @@ func clientFolder(t *testing.T, dir string, rows []results.Row, hists []*results
 			t.Fatal(err)
 		}
 	}
-	writeCSV(t, filepath.Join(dir, results.FolderCSV), rows...)
+	writeRows(t, filepath.Join(dir, results.FolderCSV), rows...)
 	s, err := results.Load(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stratbench/stratbench/internal/golden"
 	"github.com/stratbench/stratbench/results"
 )
 
@@ -66,7 +67,7 @@ func TestTrialFileGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "trial.golden.sbt", b)
+	golden.Check(t, "trial.golden.sbt", b)
 }
 
 // trialBytes builds an SBT1 file from (name, histogram bytes) pairs.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"flag"
 	"io"
 	"math"
 	"os"
@@ -14,30 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stratbench/stratbench/internal/golden"
 	"github.com/stratbench/stratbench/results"
 	"github.com/stratbench/stratbench/results/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// checkGolden compares got with testdata/name, rewriting the file when the
-// test runs with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (rerun with -update if the change is intended); got:\n%s", path, got)
-	}
-}
 
 // estimate returns an Estimate of n trials around median with a confidence
 // interval of ± spread × median.
@@ -147,7 +126,7 @@ func render(t *testing.T, r report.Report) string {
 }
 
 func TestWriteHTMLGolden(t *testing.T) {
-	checkGolden(t, "report.golden.html", []byte(render(t, sharedFixture())))
+	golden.Check(t, "report.golden.html", []byte(render(t, sharedFixture())))
 }
 
 func TestWriteSummaryCSVGolden(t *testing.T) {
@@ -155,7 +134,7 @@ func TestWriteSummaryCSVGolden(t *testing.T) {
 	if err := report.WriteSummaryCSV(&b, sharedFixture().Cells); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "summary.golden.csv", b.Bytes())
+	golden.Check(t, "summary.golden.csv", b.Bytes())
 }
 
 var svgElement = regexp.MustCompile(`(?s)<svg .*?</svg>`)
