@@ -102,7 +102,7 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 	state := workload.NewState(job.Spec)
 	res, err := strat.Run(ctx, strategies.Job{
 		Tasks:    job.Tasks,
-		Stages:   stages(state.Stages()),
+		Stages:   state.Stages(),
 		Seed:     workload.Seed,
 		Fold:     workload.Fold,
 		FailFast: job.FailFast,
@@ -162,15 +162,6 @@ func (s *Service) runError(ctx context.Context, err error) error {
 		return status.Error(codes.Canceled, "client cancelled: job cancelled")
 	}
 	return status.Errorf(codes.Internal, "job: %v", err)
-}
-
-// stages adapts a workload's stages to the strategies package.
-func stages(ws []workload.Stage) []strategies.Stage {
-	out := make([]strategies.Stage, len(ws))
-	for i, st := range ws {
-		out[i] = strategies.Stage(st)
-	}
-	return out
 }
 
 // InFlight returns the number of jobs executing now.

@@ -47,11 +47,7 @@ func newRegistry(t *testing.T) *strategies.Registry {
 }
 
 func job(spec workload.Spec, tasks int, failFast bool) strategies.Job {
-	var stages []strategies.Stage
-	for _, s := range spec.Stages() {
-		stages = append(stages, strategies.Stage(s))
-	}
-	return strategies.Job{Tasks: tasks, Stages: stages, Seed: workload.Seed, Fold: workload.Fold, FailFast: failFast}
+	return strategies.Job{Tasks: tasks, Stages: spec.Stages(), Seed: workload.Seed, Fold: workload.Fold, FailFast: failFast}
 }
 
 func TestChecksumAgreesAcrossStrategies(t *testing.T) {

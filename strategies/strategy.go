@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/stratbench/stratbench/workload"
 )
 
 // Kind names a strategy.
@@ -52,8 +54,9 @@ func (k Kind) String() string {
 // Stage is one step of a task: it receives the task index and the previous
 // stage's output (the job's Seed for the first stage) and returns its own.
 // It must return promptly, with ctx.Err() or an error wrapping it, once ctx is
-// done.
-type Stage func(ctx context.Context, task int, in uint64) (uint64, error)
+// done. It is the workload package's Stage, so a workload's stages run under
+// any strategy as they are.
+type Stage = workload.Stage
 
 // Job is the work of one Run: Tasks tasks, each running Stages in order.
 type Job struct {
