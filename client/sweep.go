@@ -15,20 +15,21 @@ import (
 	"github.com/stratbench/stratbench/results"
 )
 
-// The files of a sweep's report folder.
+// The files of a sweep's report folder: the result-folder layout that the
+// results package reads, plus the matrix.
 const (
 	// ResultsFile is the CSV of schema results.SchemaVersion, one row per
 	// trial, appended and synced as each trial ends.
-	ResultsFile = "results.csv"
+	ResultsFile = results.FolderCSV
 	// HostsFile holds the server's Info and the client's fingerprint as
 	// JSON: {"server": {...}, "client": {...}}.
-	HostsFile = "hosts.json"
+	HostsFile = results.FolderHosts
 	// MatrixFile is the matrix the sweep runs, defaults filled in; a
 	// resumed sweep reads it instead of taking a matrix.
 	MatrixFile = "matrix.json"
 	// HistDir holds one histogram bundle per CSV row, named in the row's
 	// histogram column relative to the folder.
-	HistDir = "hist"
+	HistDir = results.FolderHist
 )
 
 // MaxFailedTrialsInARow is how many trials in a row may end without a
