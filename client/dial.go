@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/stratbench/stratbench/internal/token"
 )
 
 // Dial opens n separate connections (HTTP/2 transports) to target, a
@@ -42,9 +43,9 @@ func Dial(target string, n int, opts ...grpc.DialOption) ([]*grpc.ClientConn, er
 // Bounds of a token file.
 const (
 	// MinTokenBytes is the shortest bearer token, the server's minimum too.
-	MinTokenBytes = 16
+	MinTokenBytes = token.MinBytes
 	// MaxTokenFileBytes is the largest token file read.
-	MaxTokenFileBytes = 4096
+	MaxTokenFileBytes = token.MaxFileBytes
 )
 
 // Credentials say how a client proves who it is to a server and how it
@@ -142,34 +143,9 @@ func (c Credentials) tlsConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
-// ReadToken reads a bearer token from path: the file's content with
-// surrounding white space removed. The token must be at least MinTokenBytes
-// long, printable ASCII (it travels in an HTTP/2 header), and the file at
-// most MaxTokenFileBytes.
-func ReadToken(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("--token-file: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxTokenFileBytes+1))
-	if err != nil {
-		return "", fmt.Errorf("--token-file %s: %w", path, err)
-	}
-	if len(b) > MaxTokenFileBytes {
-		return "", fmt.Errorf("--token-file %s: file exceeds the limit of %d bytes", path, MaxTokenFileBytes)
-	}
-	tok := strings.TrimSpace(string(b))
-	if len(tok) < MinTokenBytes {
-		return "", fmt.Errorf("--token-file %s: token is %d bytes; must be at least %d", path, len(tok), MinTokenBytes)
-	}
-	for i := range len(tok) {
-		if tok[i] < 0x20 || tok[i] > 0x7e {
-			return "", fmt.Errorf("--token-file %s: byte %d of the token is %#x; must be printable ASCII", path, i+1, tok[i])
-		}
-	}
-	return tok, nil
-}
+// ReadToken reads a bearer token from path under the rules the server
+// applies too: see token.Read.
+func ReadToken(path string) (string, error) { return token.Read(path) }
 
 // bearerToken sends "authorization: Bearer TOKEN" with every RPC.
 type bearerToken struct {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"fmt"
-	"os"
 	"strings"
 
 	"google.golang.org/grpc"
@@ -13,22 +11,15 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+
+	"github.com/stratbench/stratbench/internal/token"
 )
 
 // ReadToken reads a bearer token from path: the file's content with
-// surrounding white space removed. An empty token is an error, as is a token
-// shorter than 16 bytes: a guessable token protects nothing.
-func ReadToken(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("token file: %w", err)
-	}
-	tok := strings.TrimSpace(string(b))
-	if len(tok) < 16 {
-		return "", fmt.Errorf("token file %s: token is %d bytes; must be at least 16", path, len(tok))
-	}
-	return tok, nil
-}
+// surrounding white space removed, at least 16 bytes of printable ASCII (it
+// travels in an HTTP/2 header), from a file of at most 4 KiB. Clients read
+// their token files under the same rules (token.Read).
+func ReadToken(path string) (string, error) { return token.Read(path) }
 
 // errUnauthenticated is the one answer to a missing, malformed or wrong
 // token, so that a caller learns nothing about which part was wrong.
