@@ -64,6 +64,10 @@ e2e: ## Render a real sweep's report in headless Chromium (apt-get install chrom
 bench-client: ## Client targets with the real binary: open loop at 5000/s (< 1% late), RSS of 60 s vs 10 s (≤ 1.2×).
 	scripts/bench-client.sh
 
+.PHONY: flood
+flood: ## Issue 13's flood with the real binary: health p99, refusal latency, completions, peak server RSS (exits 1 on a missed target).
+	scripts/flood.sh
+
 .PHONY: serve
 serve: build ## Run the server on 127.0.0.1:50051.
 	$(BIN) serve

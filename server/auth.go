@@ -26,7 +26,7 @@ func ReadToken(path string) (string, error) { return token.Read(path) }
 var errUnauthenticated = status.Error(codes.Unauthenticated, "missing or invalid bearer token")
 
 // TokenAuth returns interceptors that require `authorization: Bearer TOKEN`
-// metadata on every RPC except the health service, comparing tokens in
+// metadata (the scheme in any case) on every RPC except the health service, comparing tokens in
 // constant time.
 func TokenAuth(token string) (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
 	want := sha256.Sum256([]byte(token))
@@ -39,8 +39,9 @@ func TokenAuth(token string) (grpc.UnaryServerInterceptor, grpc.StreamServerInte
 		if len(vals) != 1 {
 			return errUnauthenticated
 		}
-		got, ok := strings.CutPrefix(vals[0], "Bearer ")
-		if !ok {
+		// The scheme is case-insensitive (RFC 6750, RFC 9110 §11.1).
+		scheme, got, ok := strings.Cut(vals[0], " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			return errUnauthenticated
 		}
 		// Comparing digests keeps the comparison constant-time whatever

@@ -48,6 +48,9 @@ func TestTokenAuth(t *testing.T) {
 		{"prefix of token", []string{"authorization", "Bearer " + token[:10]}, codes.Unauthenticated},
 		{"twice", []string{"authorization", "Bearer " + token, "authorization", "Bearer " + token}, codes.Unauthenticated},
 		{"right", []string{"authorization", "Bearer " + token}, codes.OK},
+		{"scheme lower case", []string{"authorization", "bearer " + token}, codes.OK},
+		{"scheme upper case", []string{"authorization", "BEARER " + token}, codes.OK},
+		{"other scheme", []string{"authorization", "Basic " + token}, codes.Unauthenticated},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := metadata.AppendToOutgoingContext(t.Context(), tc.md...)

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -22,14 +23,40 @@ type Limits struct {
 	MaxAccounts        uint32        // accounts of a WORKLOAD_TRANSFER job
 	MaxJobsInFlight    int           // Run RPCs executing at once, server-wide
 	// MaxTasksInFlight bounds the tasks of all executing jobs together, so
-	// that memory stays bounded whatever mix of jobs arrives.
+	// that the goroutines a flood can make stay within about 1 GB.
 	MaxTasksInFlight int
+	// MaxCPUInFlight bounds the CPU work of all executing jobs together,
+	// estimated as tasks × cpu_iterations × the calibrated cost of one
+	// iteration. Queued CPU work is what delays every new RPC (health,
+	// refusals, Info) in Go's run queues, so this bound is what keeps the
+	// server responsive under a flood: at about 1 s per GOMAXPROCS the
+	// queue drains in about a second.
+	MaxCPUInFlight time.Duration
+	// MaxMemoryInFlight bounds the bytes of per-job state (transfer
+	// accounts) of all executing jobs together.
+	MaxMemoryInFlight uint64
+	// MaxJobDuration refuses a job whose minimum duration (its I/O waits
+	// spread over its parallelism) exceeds it, and caps the server-side
+	// deadline of every unary RPC.
+	MaxJobDuration time.Duration
 	// MaxSharedStrategies bounds the distinct (strategy, parallelism)
 	// instances that SCOPE_SERVER jobs can create.
-	MaxSharedStrategies  int
+	MaxSharedStrategies int
+	// MaxSharedWorkers bounds the workers of all shared pools together.
+	MaxSharedWorkers int
+	// SharedIdle is how long an idle shared pool worker lives, and how
+	// long an unused shared instance keeps its place in the registry.
+	SharedIdle           time.Duration
 	MaxConcurrentStreams uint32 // per HTTP/2 connection
+	MaxConnections       int    // open connections at once
+	MaxHeaderListBytes   uint32 // request metadata (HTTP/2 header list)
 	MaxRecvBytes         int    // largest request message accepted
 }
+
+// taskBytes is a conservative estimate of the memory one in-flight task
+// holds at its peak (a goroutine's stack grown to 8 KiB, its g, and the
+// strategy's bookkeeping); DefaultLimits derives MaxTasksInFlight from it.
+const taskBytes = 10 << 10
 
 // DefaultLimits returns the limits of a server started without flags.
 func DefaultLimits() Limits {
@@ -41,9 +68,16 @@ func DefaultLimits() Limits {
 		MaxParallelism:       10_000,
 		MaxAccounts:          1_000_000,
 		MaxJobsInFlight:      256,
-		MaxTasksInFlight:     1_000_000,
+		MaxTasksInFlight:     (1 << 30) / taskBytes, // 104 857: 1 GiB of tasks
+		MaxCPUInFlight:       time.Duration(runtime.GOMAXPROCS(0)) * time.Second,
+		MaxMemoryInFlight:    256 << 20,
+		MaxJobDuration:       60 * time.Second,
 		MaxSharedStrategies:  64,
+		MaxSharedWorkers:     20_000,
+		SharedIdle:           time.Minute,
 		MaxConcurrentStreams: 1024,
+		MaxConnections:       1024,
+		MaxHeaderListBytes:   16 << 10,
 		MaxRecvBytes:         64 << 10,
 	}
 }
@@ -59,8 +93,18 @@ func (l *Limits) RegisterFlags(fs *flag.FlagSet) {
 	fs.Var((*uint32Value)(&l.MaxAccounts), "max-accounts", "most accounts of a WORKLOAD_TRANSFER job")
 	fs.IntVar(&l.MaxJobsInFlight, "max-jobs", l.MaxJobsInFlight, "most Run RPCs executing at once; past it, RESOURCE_EXHAUSTED")
 	fs.IntVar(&l.MaxTasksInFlight, "max-tasks-in-flight", l.MaxTasksInFlight, "most tasks of all executing jobs together; past it, RESOURCE_EXHAUSTED")
+	fs.DurationVar(&l.MaxCPUInFlight, "max-cpu-in-flight", l.MaxCPUInFlight,
+		"most CPU work (tasks × cpu_iterations × calibrated ns per iteration) of all executing jobs together; past it, RESOURCE_EXHAUSTED")
+	fs.Uint64Var(&l.MaxMemoryInFlight, "max-memory-in-flight", l.MaxMemoryInFlight,
+		"most bytes of per-job state (transfer accounts) of all executing jobs together; past it, RESOURCE_EXHAUSTED")
+	fs.DurationVar(&l.MaxJobDuration, "max-job-duration", l.MaxJobDuration,
+		"longest minimum duration of a job (tasks × io_latency ÷ parallelism), and the cap on every RPC's deadline")
 	fs.IntVar(&l.MaxSharedStrategies, "max-shared-strategies", l.MaxSharedStrategies, "most distinct (strategy, parallelism) pairs with SCOPE_SERVER")
+	fs.IntVar(&l.MaxSharedWorkers, "max-shared-workers", l.MaxSharedWorkers, "most workers of all SCOPE_SERVER pools together")
+	fs.DurationVar(&l.SharedIdle, "shared-idle", l.SharedIdle, "how long an idle SCOPE_SERVER pool worker, or an unused SCOPE_SERVER instance, is kept")
 	fs.Var((*uint32Value)(&l.MaxConcurrentStreams), "max-streams", "most concurrent streams per connection")
+	fs.IntVar(&l.MaxConnections, "max-connections", l.MaxConnections, "most open connections; past it, new connections are closed at once")
+	fs.Var((*uint32Value)(&l.MaxHeaderListBytes), "max-header-bytes", "largest request metadata (HTTP/2 header list) accepted, in bytes")
 	fs.IntVar(&l.MaxRecvBytes, "max-recv-bytes", l.MaxRecvBytes, "largest request message accepted, in bytes")
 }
 
@@ -91,5 +135,21 @@ func (l Limits) Proto() *pb.Limits {
 		MaxRecvBytes:         uint32(l.MaxRecvBytes),
 		MaxTasksInFlight:     uint32(l.MaxTasksInFlight),
 		MaxAccounts:          l.MaxAccounts,
+		MaxCpuInFlight:       durationpb.New(l.MaxCPUInFlight),
+		MaxMemoryInFlight:    l.MaxMemoryInFlight,
+		MaxJobDuration:       durationpb.New(l.MaxJobDuration),
+		MaxConnections:       uint32(l.MaxConnections),
+		MaxHeaderListBytes:   l.MaxHeaderListBytes,
+		MaxSharedStrategies:  uint32(l.MaxSharedStrategies),
+		MaxSharedWorkers:     uint32(l.MaxSharedWorkers),
+		SharedIdleTimeout:    durationpb.New(l.SharedIdle),
 	}
+}
+
+// String describes the service's limits for logs.
+func (l Limits) String() string {
+	return fmt.Sprintf("tasks≤%d cpu_iterations≤%d total≤%d io_latency≤%v parallelism≤%d jobs≤%d tasks_in_flight≤%d "+
+		"cpu_in_flight≤%v memory_in_flight≤%d job_duration≤%v connections≤%d shared_workers≤%d",
+		l.MaxTasks, l.MaxCPUIterations, l.MaxTotalIterations, l.MaxIOLatency, l.MaxParallelism, l.MaxJobsInFlight, l.MaxTasksInFlight,
+		l.MaxCPUInFlight, l.MaxMemoryInFlight, l.MaxJobDuration, l.MaxConnections, l.MaxSharedWorkers)
 }

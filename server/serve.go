@@ -11,7 +11,6 @@ import (
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
@@ -37,15 +36,19 @@ func Fingerprint(nsPerIteration float64) *pb.InfoResponse {
 	}
 }
 
-// NewGRPCServer returns a gRPC server serving svc, the standard health
-// service (SERVING) and server reflection, with the transport limits of l:
-// MaxConcurrentStreams, the receive size, and a keepalive enforcement policy
-// that closes connections pinging more often than every 10 s. extra options
-// (credentials, interceptors) are appended.
-func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Server, *health.Server) {
+// NewGRPCServer returns a gRPC server serving svc, the health service
+// (SERVING) and server reflection, with the transport limits of l:
+// MaxConcurrentStreams, MaxHeaderListBytes, the receive size, a cap of
+// MaxJobDuration on every unary RPC's deadline, and a keepalive enforcement
+// policy that closes connections pinging more often than every 10 s. extra
+// options (credentials, interceptors) are appended. Bound the connections
+// with LimitListener.
+func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Server, *Health) {
 	opts := append([]grpc.ServerOption{
 		grpc.MaxConcurrentStreams(l.MaxConcurrentStreams),
+		grpc.MaxHeaderListSize(l.MaxHeaderListBytes),
 		grpc.MaxRecvMsgSize(l.MaxRecvBytes),
+		grpc.ChainUnaryInterceptor(capDeadline(l.MaxJobDuration)),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
 			MinTime:             10 * time.Second,
 			PermitWithoutStream: true,
@@ -58,7 +61,7 @@ func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Se
 	}, extra...)
 	gs := grpc.NewServer(opts...)
 	pb.RegisterBenchServiceServer(gs, svc)
-	hs := health.NewServer()
+	hs := newHealth()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(pb.BenchService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(gs, hs)
@@ -66,12 +69,23 @@ func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Se
 	return gs, hs
 }
 
+// capDeadline returns an interceptor that ends every unary RPC after d at
+// the latest, whatever deadline the client set (or none).
+func capDeadline(d time.Duration) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return handler(ctx, req)
+	}
+}
+
 // Serve serves gs on lis until ctx is done, then shuts down in order: health
-// reports NOT_SERVING, no new RPCs are accepted, running jobs get grace to
-// finish, then the rest are cancelled (they end UNAVAILABLE) and the server
-// stops. It returns nil after a shutdown caused by ctx, and the listener's
-// error if serving failed. svc is closed before Serve returns.
-func Serve(ctx context.Context, lis net.Listener, gs *grpc.Server, hs *health.Server, svc *Service, grace time.Duration, log *slog.Logger) error {
+// reports NOT_SERVING (and ends its Watch streams), no new RPCs are accepted,
+// running jobs get grace to finish, then the rest are cancelled (they end
+// UNAVAILABLE) and the server stops. It returns nil after a shutdown caused
+// by ctx, and the listener's error if serving failed. svc is closed before
+// Serve returns.
+func Serve(ctx context.Context, lis net.Listener, gs *grpc.Server, hs *Health, svc *Service, grace time.Duration, log *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() { served <- gs.Serve(lis) }()
 	select {
@@ -92,13 +106,13 @@ func Serve(ctx context.Context, lis net.Listener, gs *grpc.Server, hs *health.Se
 	}()
 	timer := time.NewTimer(grace)
 	defer timer.Stop()
-	cancelled := false
+	cancelled, forced := 0, false
 	select {
 	case <-stopped:
 	case <-timer.C:
 		// Cancelling the jobs lets their handlers return, which lets
 		// GracefulStop finish; Stop closes whatever connections remain.
-		cancelled = true
+		cancelled, forced = svc.InFlight(), true
 		svc.Abort()
 		gs.Stop()
 		<-stopped
@@ -108,6 +122,7 @@ func Serve(ctx context.Context, lis net.Listener, gs *grpc.Server, hs *health.Se
 		return fmt.Errorf("serve %s: %w", lis.Addr(), err)
 	}
 	log.Info("stratbench stopped", "addr", lis.Addr().String(), "jobs_in_flight_at_signal", inFlight,
-		"jobs_cancelled_after_grace", cancelled, "took", time.Since(start).Round(time.Millisecond))
+		"jobs_cancelled_after_grace", cancelled, "stopped_after_grace", forced,
+		"took", time.Since(start).Round(time.Millisecond))
 	return nil
 }

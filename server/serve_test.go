@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +24,11 @@ import (
 // serveLoopback runs Serve on 127.0.0.1:0 and returns a connection, a function
 // that triggers shutdown, and a channel with Serve's result.
 func serveLoopback(t *testing.T, grace time.Duration) (*grpc.ClientConn, context.CancelFunc, <-chan error) {
+	return serveLoopbackLog(t, grace, io.Discard)
+}
+
+// serveLoopbackLog is serveLoopback writing Serve's log to log.
+func serveLoopbackLog(t *testing.T, grace time.Duration, log io.Writer) (*grpc.ClientConn, context.CancelFunc, <-chan error) {
 	t.Helper()
 	l := server.DefaultLimits()
 	svc := server.New(l, server.Fingerprint(100))
@@ -32,7 +40,7 @@ func serveLoopback(t *testing.T, grace time.Duration) (*grpc.ClientConn, context
 	ctx, cancel := context.WithCancel(t.Context())
 	served := make(chan error, 1)
 	go func() {
-		served <- server.Serve(ctx, lis, gs, hs, svc, grace, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		served <- server.Serve(ctx, lis, gs, hs, svc, grace, slog.New(slog.NewTextHandler(log, nil)))
 	}()
 	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
@@ -78,7 +86,8 @@ func TestShutdownLetsJobsFinishWithinGrace(t *testing.T) {
 }
 
 func TestShutdownCancelsJobsAfterGrace(t *testing.T) {
-	conn, stop, served := serveLoopback(t, 100*time.Millisecond)
+	var log syncBuffer
+	conn, stop, served := serveLoopbackLog(t, 100*time.Millisecond, &log)
 	c := pb.NewBenchServiceClient(conn)
 	job := started(t, c, ioJob(59*time.Second))
 	stop()
@@ -87,6 +96,9 @@ func TestShutdownCancelsJobsAfterGrace(t *testing.T) {
 	}
 	if err := <-served; err != nil {
 		t.Errorf("Serve: %v", err)
+	}
+	if !strings.Contains(log.String(), "jobs_cancelled_after_grace=1 ") {
+		t.Errorf("log %q does not say one job was cancelled", log.String())
 	}
 }
 
@@ -111,4 +123,50 @@ func TestShutdownReportsNotServing(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Errorf("Serve: %v", err)
 	}
+}
+
+// TestWatchDoesNotHoldShutdown: a health watcher sees NOT_SERVING, then
+// its stream ends with UNAVAILABLE, so the graceful stop finishes without
+// waiting out the grace period; the log says no job was cancelled.
+func TestWatchDoesNotHoldShutdown(t *testing.T) {
+	var log syncBuffer
+	conn, stop, served := serveLoopbackLog(t, time.Minute, &log)
+	watch, err := healthpb.NewHealthClient(conn).Watch(t.Context(), &healthpb.HealthCheckRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := watch.Recv(); err != nil || m.Status != healthpb.HealthCheckResponse_SERVING {
+		t.Fatalf("before shutdown: %v %v", m, err)
+	}
+	stop()
+	if m, err := watch.Recv(); err != nil || m.Status != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Errorf("after the signal: %v %v, want NOT_SERVING", m, err)
+	}
+	if m, err := watch.Recv(); status.Code(err) != codes.Unavailable {
+		t.Errorf("after NOT_SERVING: %v %v, want the stream to end UNAVAILABLE", m, err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if out := log.String(); !strings.Contains(out, "jobs_cancelled_after_grace=0 ") || !strings.Contains(out, "stopped_after_grace=false") {
+		t.Errorf("log %q: want no job cancelled and no forced stop", out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

@@ -7,9 +7,7 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
@@ -29,8 +27,7 @@ type Service struct {
 	limits   Limits
 	info     *pb.InfoResponse
 	registry *strategies.Registry
-	inFlight atomic.Int64
-	tasks    atomic.Int64 // tasks of the executing jobs
+	admit    *admission
 	jobs     sync.WaitGroup
 
 	// abort ends every running job when cancelled; see Abort.
@@ -47,7 +44,8 @@ func New(l Limits, info *pb.InfoResponse) *Service {
 	return &Service{
 		limits:      l,
 		info:        info,
-		registry:    strategies.NewRegistry(l.MaxSharedStrategies),
+		registry:    strategies.NewRegistry(l.MaxSharedStrategies, l.MaxSharedWorkers, l.SharedIdle),
+		admit:       newAdmission(l),
 		abort:       abort,
 		cancelAbort: cancel,
 	}
@@ -58,35 +56,33 @@ func (s *Service) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, erro
 	return s.info, nil
 }
 
-// Run validates req, admits it if fewer than Limits.MaxJobsInFlight jobs are
-// running and its tasks fit under Limits.MaxTasksInFlight
-// (RESOURCE_EXHAUSTED at once otherwise: there is no queue), and executes it. It returns
-// only after every goroutine of the job has ended. With fail_fast and a
-// failure it returns ABORTED naming the first failed task; when the RPC's
-// context ends first, CANCELED or DEADLINE_EXCEEDED; when Abort ends it,
-// UNAVAILABLE.
+// Run validates req and admits it if it fits, with the jobs already
+// running, under every server-wide budget: Limits.MaxJobsInFlight,
+// MaxTasksInFlight, MaxCPUInFlight and MaxMemoryInFlight. A job that could
+// never fit (larger than a whole budget) is refused with INVALID_ARGUMENT
+// naming the limit; one that does not fit now with RESOURCE_EXHAUSTED, at
+// once: there is no queue, and the decision never waits. Run then executes
+// the job and returns only after every goroutine of the job has ended. With
+// fail_fast and a failure it returns ABORTED naming the first failed task;
+// when the RPC's context ends first, CANCELED or DEADLINE_EXCEEDED; when
+// Abort ends it, UNAVAILABLE.
 func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse, error) {
 	job, err := Validate(req, s.limits)
 	if err != nil {
 		return nil, err
 	}
-	admitted := time.Now()
-	if n := s.inFlight.Add(1); n > int64(s.limits.MaxJobsInFlight) {
-		s.inFlight.Add(-1)
-		return nil, status.Errorf(codes.ResourceExhausted,
-			"server busy: %d jobs in flight, limit %d (serve --max-jobs)", n-1, s.limits.MaxJobsInFlight)
+	c := jobCost(job, s.info.GetNsPerIteration())
+	if err := s.admit.fits(c); err != nil {
+		return nil, err
 	}
-	if n := s.tasks.Add(int64(job.Tasks)); n > int64(s.limits.MaxTasksInFlight) {
-		s.tasks.Add(-int64(job.Tasks))
-		s.inFlight.Add(-1)
-		return nil, status.Errorf(codes.ResourceExhausted,
-			"server busy: %d tasks in flight, this job's %d would pass the limit %d (serve --max-tasks-in-flight)",
-			n-int64(job.Tasks), job.Tasks, s.limits.MaxTasksInFlight)
+	admitted := time.Now()
+	release, err := s.admit.admit(c)
+	if err != nil {
+		return nil, err
 	}
 	s.jobs.Add(1)
 	defer func() {
-		s.tasks.Add(-int64(job.Tasks))
-		s.inFlight.Add(-1)
+		release()
 		s.jobs.Done()
 	}()
 
@@ -157,7 +153,8 @@ func (s *Service) runError(ctx context.Context, err error) error {
 	case s.abort.Err() != nil:
 		return status.Error(codes.Unavailable, "server shutting down: job cancelled after the grace period")
 	case errors.Is(err, context.DeadlineExceeded):
-		return status.Error(codes.DeadlineExceeded, "deadline exceeded: job cancelled")
+		return status.Errorf(codes.DeadlineExceeded, "deadline exceeded (the client's, or the server's cap of %v, serve --max-job-duration): job cancelled",
+			s.limits.MaxJobDuration)
 	case errors.Is(err, context.Canceled):
 		return status.Error(codes.Canceled, "client cancelled: job cancelled")
 	}
@@ -165,7 +162,7 @@ func (s *Service) runError(ctx context.Context, err error) error {
 }
 
 // InFlight returns the number of jobs executing now.
-func (s *Service) InFlight() int { return int(s.inFlight.Load()) }
+func (s *Service) InFlight() int { return int(s.admit.jobs.used.Load()) }
 
 // Abort cancels every running job, and any started after it, which end with
 // UNAVAILABLE. Stop accepting RPCs first (grpc.Server.GracefulStop).
@@ -177,10 +174,4 @@ func (s *Service) Close() {
 	s.jobs.Wait()
 	s.registry.Close()
 	s.cancelAbort()
-}
-
-// String describes the service's limits for logs.
-func (l Limits) String() string {
-	return fmt.Sprintf("tasks≤%d cpu_iterations≤%d total≤%d io_latency≤%v parallelism≤%d jobs≤%d tasks_in_flight≤%d",
-		l.MaxTasks, l.MaxCPUIterations, l.MaxTotalIterations, l.MaxIOLatency, l.MaxParallelism, l.MaxJobsInFlight, l.MaxTasksInFlight)
 }

@@ -179,7 +179,9 @@ func TestAdmissionShedsAtOnce(t *testing.T) {
 // TestDeadlineStopsJob: a job of hour-long tasks under a 50 ms deadline ends
 // with DEADLINE_EXCEEDED and frees everything (goleak checks the rest).
 func TestDeadlineStopsJob(t *testing.T) {
-	c, svc, _ := start(t, server.DefaultLimits())
+	l := server.DefaultLimits()
+	l.MaxJobDuration = 24 * time.Hour // the serial job's waits take 16 h
+	c, svc, _ := start(t, l)
 	for _, s := range allStrategies {
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		_, err := c.Run(ctx, &pb.RunRequest{Strategy: s, Workload: pb.Workload_WORKLOAD_MIXED, Tasks: 1000, Parallelism: 100,

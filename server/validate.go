@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"runtime"
+	"time"
 
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/strategies"
@@ -101,6 +103,10 @@ func Validate(req *pb.RunRequest, l Limits) (Job, error) {
 		}
 		j.Spec.IOLatency = lat
 	}
+	if d := MinDuration(j); d > l.MaxJobDuration {
+		return j, invalid("io_latency", "%v × tasks %d ÷ parallelism takes at least %v; more than the limit %v (serve --max-job-duration)",
+			j.Spec.TaskWait(), j.Tasks, d.Round(time.Millisecond), l.MaxJobDuration)
+	}
 	j.Spec.FailEvery = req.GetFailEvery()
 	j.Spec.PanicEvery = req.GetPanicEvery()
 	switch req.GetErrorPolicy() {
@@ -159,6 +165,28 @@ func validateShared(req *pb.RunRequest, l Limits, j *Job) error {
 	}
 	j.Spec.Accounts = int(acc)
 	return nil
+}
+
+// MinDuration returns the least time job can take: its tasks' I/O waits
+// spread over as many as run at once (one for serial, every task for
+// goroutine-per-task, parallelism for the bounded strategies).
+func MinDuration(j Job) time.Duration {
+	wait := j.Spec.TaskWait()
+	if wait == 0 {
+		return 0
+	}
+	width := min(j.Parallelism, j.Tasks)
+	switch j.Strategy {
+	case strategies.Serial:
+		width = 1
+	case strategies.GoroutinePerTask:
+		width = j.Tasks
+	}
+	rounds := (j.Tasks + width - 1) / max(width, 1)
+	if rounds > 0 && wait > time.Duration(math.MaxInt64)/time.Duration(rounds) {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(rounds) * wait
 }
 
 func notShareable(k strategies.Kind) string {

@@ -41,7 +41,7 @@ func variants() []variant {
 }
 
 func newRegistry(t *testing.T) *strategies.Registry {
-	r := strategies.NewRegistry(16)
+	r := strategies.NewRegistry(16, 1000, time.Minute)
 	t.Cleanup(r.Close)
 	return r
 }
@@ -247,7 +247,7 @@ func TestCancelIsPrompt(t *testing.T) {
 	for _, v := range variants() {
 		t.Run(v.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				r := strategies.NewRegistry(4)
+				r := strategies.NewRegistry(4, 1000, time.Minute)
 				defer r.Close()
 				ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 				defer cancel()
@@ -321,7 +321,7 @@ func TestSharedCapacityNotLeaked(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	r := strategies.NewRegistry(2)
+	r := strategies.NewRegistry(2, 1000, time.Minute)
 	defer r.Close()
 	for _, k := range []strategies.Kind{strategies.GoroutinePerTask, strategies.Pipeline} {
 		if _, err := r.Get(k, 2); !errors.Is(err, strategies.ErrNotShareable) {

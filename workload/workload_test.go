@@ -107,3 +107,27 @@ func BenchmarkChain(b *testing.B) {
 		_, _ = workload.Chain(context.Background(), 1, 1)
 	}
 }
+
+func TestSpecCosts(t *testing.T) {
+	for _, tc := range []struct {
+		spec  workload.Spec
+		iters uint64
+		wait  time.Duration
+		bytes uint64
+	}{
+		{workload.Spec{Kind: workload.CPU, CPUIterations: 7, IOLatency: time.Second}, 7, 0, 0},
+		{workload.Spec{Kind: workload.IO, CPUIterations: 7, IOLatency: time.Second}, 0, time.Second, 0},
+		{workload.Spec{Kind: workload.Mixed, CPUIterations: 7, IOLatency: time.Second}, 7, time.Second, 0},
+		{workload.Spec{Kind: workload.Transfer, CPUIterations: 7, Accounts: 1000}, 7, 0, 64_000},
+	} {
+		if got := tc.spec.TaskIterations(); got != tc.iters {
+			t.Errorf("%v: TaskIterations %d, want %d", tc.spec.Kind, got, tc.iters)
+		}
+		if got := tc.spec.TaskWait(); got != tc.wait {
+			t.Errorf("%v: TaskWait %v, want %v", tc.spec.Kind, got, tc.wait)
+		}
+		if got := tc.spec.StateBytes(); got != tc.bytes {
+			t.Errorf("%v: StateBytes %d, want %d", tc.spec.Kind, got, tc.bytes)
+		}
+	}
+}

@@ -129,10 +129,23 @@ func (c *connFlags) connect(ctx context.Context, stderr io.Writer) (*session, er
 	s.ccs, s.Conns = ccs, client.Interfaces(ccs)
 	ctx, cancel := context.WithTimeout(ctx, infoTimeout)
 	defer cancel()
-	if s.Info, err = pb.NewBenchServiceClient(ccs[0]).Info(ctx, &pb.InfoRequest{}); err != nil {
+	if s.Info, err = fetchInfo(ctx, pb.NewBenchServiceClient(ccs[0])); err != nil {
 		return nil, errors.Join(fmt.Errorf("info from %s: %w%s", s.Target, err, c.hint(err)), s.Close())
 	}
 	return s, nil
+}
+
+// fetchInfo asks c for its Info and cleans every string of the answer
+// (hostinfo.Clean) before anything stores or shows it: the server is
+// another host, and its host name or CPU model ends up in CSV files,
+// folder names, the terminal and HTML.
+func fetchInfo(ctx context.Context, c pb.BenchServiceClient) (*pb.InfoResponse, error) {
+	info, err := c.Info(ctx, &pb.InfoRequest{})
+	if err != nil {
+		return nil, err
+	}
+	hostinfo.CleanMessage(info)
+	return info, nil
 }
 
 // hint returns advice on the flag to check for err, the failure of the

@@ -108,8 +108,17 @@ func writeInfo(w io.Writer, target string, server *pb.InfoResponse, client hosti
 		{"max io latency", l.GetMaxIoLatency().AsDuration().String()},
 		{"max parallelism", strconv.FormatUint(uint64(l.GetMaxParallelism()), 10)},
 		{"max accounts", strconv.FormatUint(uint64(l.GetMaxAccounts()), 10)},
+		{"max job duration", l.GetMaxJobDuration().AsDuration().String()},
 		{"max jobs in flight", strconv.FormatUint(uint64(l.GetMaxJobsInFlight()), 10)},
+		{"max tasks in flight", strconv.FormatUint(uint64(l.GetMaxTasksInFlight()), 10)},
+		{"max cpu in flight", l.GetMaxCpuInFlight().AsDuration().String()},
+		{"max memory in flight", strconv.FormatUint(l.GetMaxMemoryInFlight(), 10)},
+		{"max shared strategies", strconv.FormatUint(uint64(l.GetMaxSharedStrategies()), 10)},
+		{"max shared workers", strconv.FormatUint(uint64(l.GetMaxSharedWorkers()), 10)},
+		{"shared idle timeout", l.GetSharedIdleTimeout().AsDuration().String()},
+		{"max connections", strconv.FormatUint(uint64(l.GetMaxConnections()), 10)},
 		{"max concurrent streams", strconv.FormatUint(uint64(l.GetMaxConcurrentStreams()), 10)},
+		{"max header bytes", strconv.FormatUint(uint64(l.GetMaxHeaderListBytes()), 10)},
 		{"max recv bytes", strconv.FormatUint(uint64(l.GetMaxRecvBytes()), 10)},
 	} {
 		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])

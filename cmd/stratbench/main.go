@@ -44,10 +44,30 @@ func commands() []command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// The process owns this goroutine: it ends with os.Exit.
+	go onSignals(sigs, cancel, os.Stderr, os.Exit)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	signal.Stop(sigs)
+	cancel()
 	os.Exit(code)
+}
+
+// exitInterrupted is the exit code after a second SIGINT or SIGTERM.
+const exitInterrupted = 130
+
+// onSignals cancels the command at the first signal of sigs, so that it
+// stops gracefully (a server finishes its jobs within --grace), and at the
+// second calls exit(exitInterrupted) at once.
+func onSignals(sigs <-chan os.Signal, cancel func(), stderr io.Writer, exit func(int)) {
+	sig := <-sigs
+	fmt.Fprintf(stderr, "stratbench: %v: stopping; a second signal stops at once\n", sig)
+	cancel()
+	sig = <-sigs
+	fmt.Fprintf(stderr, "stratbench: %v again: stopping now\n", sig)
+	exit(exitInterrupted)
 }
 
 // run dispatches args to a subcommand and returns the process exit code:

@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
@@ -79,6 +80,7 @@ func TestLoadFlags(t *testing.T) {
 // time, and Info with testInfo.
 type fakeRunBench struct {
 	pb.UnimplementedBenchServiceServer
+	info *pb.InfoResponse // nil: testInfo
 }
 
 var testInfo = &pb.InfoResponse{Hostname: "srv", CpuModel: "Test CPU", LogicalCpus: 4, Gomaxprocs: 4, GoVersion: "go1.26.8",
@@ -88,19 +90,28 @@ func (fakeRunBench) Run(context.Context, *pb.RunRequest) (*pb.RunResponse, error
 	return &pb.RunResponse{TasksCompleted: 1, ServerTime: durationpb.New(time.Millisecond)}, nil
 }
 
-func (fakeRunBench) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, error) {
+func (f fakeRunBench) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, error) {
+	if f.info != nil {
+		return f.info, nil
+	}
 	return testInfo, nil
 }
 
 // startFakeBench serves fakeRunBench on 127.0.0.1 and returns its address.
 func startFakeBench(t *testing.T) string {
 	t.Helper()
+	return startFakeBenchInfo(t, nil)
+}
+
+// startFakeBenchInfo is startFakeBench answering Info with info.
+func startFakeBenchInfo(t *testing.T, info *pb.InfoResponse) string {
+	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := grpc.NewServer()
-	pb.RegisterBenchServiceServer(srv, fakeRunBench{})
+	pb.RegisterBenchServiceServer(srv, fakeRunBench{info: info})
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	t.Cleanup(func() {
@@ -274,5 +285,35 @@ func TestInfoCmd(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil || got.Server.Hostname != "srv" ||
 		got.Server.Limits.MaxTasks != 1000 || got.Client.GoVersion == "" {
 		t.Errorf("info JSON %s: %+v, %v", stdout.String(), got, err)
+	}
+}
+
+// TestHostileInfoIsCleaned: a server whose host name is a spreadsheet
+// formula with a newline and whose CPU model holds terminal escapes gets
+// them shown as text by `stratbench info`, and stored defused in the CSV.
+func TestHostileInfoIsCleaned(t *testing.T) {
+	info := proto.Clone(testInfo).(*pb.InfoResponse)
+	info.Hostname = "=HYPERLINK(\"http://evil\",\"x\")\nrow"
+	info.CpuModel = "CPU\x1b]0;owned\x07\x1b[2J"
+	addr := startFakeBenchInfo(t, info)
+	var stdout, stderr bytes.Buffer
+	if err := infoCmd(t.Context(), []string{"--target", addr}, &stdout, &stderr); err != nil {
+		t.Fatalf("infoCmd: %v", err)
+	}
+	if strings.ContainsAny(stdout.String(), "\x1b\x07") || !strings.Contains(stdout.String(), `CPU\x1b]0;owned\x07\x1b[2J`) {
+		t.Errorf("info prints the CPU model raw, or not at all:\n%q", stdout.String())
+	}
+	csv := filepath.Join(t.TempDir(), "out.csv")
+	if err := runCmd(t.Context(), []string{"--target", addr, "--requests", "5", "--warmup", "0s", "--strategy", "serial",
+		"--workload", "io", "--io-latency", "1ms", "--out", csv}, &stdout, &stderr); err != nil {
+		t.Fatalf("runCmd: %v; stderr: %s", err, stderr.String())
+	}
+	data, err := os.ReadFile(csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `'=HYPERLINK`) || strings.Contains(string(data), ",=HYPERLINK") ||
+		strings.Contains(string(data), `"=HYPERLINK`) {
+		t.Errorf("results CSV holds the host name as a formula:\n%s", data)
 	}
 }

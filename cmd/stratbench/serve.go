@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/hostinfo"
+	"github.com/stratbench/stratbench/internal/token"
 	"github.com/stratbench/stratbench/server"
 	"github.com/stratbench/stratbench/workload"
 	"google.golang.org/grpc"
@@ -50,6 +51,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := server.CheckExposure(*addr, *tlsCert != "", *tokenFile != "", *insecureFlag); err != nil {
 		return usageError{err}
 	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
 	var opts []grpc.ServerOption
 	if *tlsCert != "" {
 		cfg, err := server.TLSConfig(*tlsCert, *tlsKey, *tlsClientCA)
@@ -63,10 +65,14 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
+		if who, err := token.Exposed(*tokenFile); err != nil {
+			return err
+		} else if who != "" {
+			log.Warn("the bearer token is readable by others: " + who)
+		}
 		unary, stream := server.TokenAuth(tok)
 		opts = append(opts, grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(stream))
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
 
 	ns := workload.Calibrate(*rounds)
 	info := server.Fingerprint(ns)
@@ -76,6 +82,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", *addr, err)
 	}
+	lis = server.LimitListener(lis, limits.MaxConnections)
 	log.Info("stratbench serving", "addr", lis.Addr().String(), "version", hostinfo.Version(),
 		"limits", limits.String(), "ns_per_iteration", fmt.Sprintf("%.1f", ns),
 		"gomaxprocs", info.Gomaxprocs, "cpu", info.CpuModel, "grace", *grace,
@@ -97,6 +104,20 @@ func checkServeFlags(l server.Limits, grace time.Duration, rounds int) error {
 		return fmt.Errorf("--max-tasks-in-flight is %d; must be at least 1", l.MaxTasksInFlight)
 	case l.MaxJobsInFlight < 1:
 		return fmt.Errorf("--max-jobs is %d; must be at least 1", l.MaxJobsInFlight)
+	case l.MaxCPUInFlight <= 0:
+		return fmt.Errorf("--max-cpu-in-flight is %v; must be positive", l.MaxCPUInFlight)
+	case l.MaxMemoryInFlight < 1:
+		return fmt.Errorf("--max-memory-in-flight is 0; must be at least 1")
+	case l.MaxJobDuration <= 0:
+		return fmt.Errorf("--max-job-duration is %v; must be positive", l.MaxJobDuration)
+	case l.MaxConnections < 1:
+		return fmt.Errorf("--max-connections is %d; must be at least 1", l.MaxConnections)
+	case l.MaxHeaderListBytes < 1024:
+		return fmt.Errorf("--max-header-bytes is %d; must be at least 1024", l.MaxHeaderListBytes)
+	case l.MaxSharedWorkers < 0:
+		return fmt.Errorf("--max-shared-workers is %d; must not be negative", l.MaxSharedWorkers)
+	case l.SharedIdle <= 0:
+		return fmt.Errorf("--shared-idle is %v; must be positive", l.SharedIdle)
 	case l.MaxSharedStrategies < 0:
 		return fmt.Errorf("--max-shared-strategies is %d; must not be negative", l.MaxSharedStrategies)
 	case l.MaxConcurrentStreams < 1:

@@ -121,3 +121,64 @@ func TestServeBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestServeSecondSignalStopsAtOnce: a second SIGTERM during the grace
+// period ends the server at once with exit code 130, without waiting for
+// its long job.
+func TestServeSecondSignalStopsAtOnce(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--print-addr", "--calibration-rounds", "1", "--grace", "1h")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	addr, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := grpc.NewClient(strings.TrimSpace(addr), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := pb.NewBenchServiceClient(conn)
+	if _, err := c.Info(t.Context(), &pb.InfoRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	long := make(chan error, 1)
+	go func() {
+		_, err := c.Run(context.Background(), &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL,
+			Workload: pb.Workload_WORKLOAD_IO, Tasks: 1, IoLatency: durationpb.New(59 * time.Second)})
+		long <- err
+	}()
+	lines := bufio.NewScanner(stderr)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for lines.Scan() && !strings.Contains(lines.Text(), "a second signal stops at once") {
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for lines.Scan() {
+	}
+	var exit *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Errorf("serve after a second SIGTERM: %v, want exit code %d", err, exitInterrupted)
+	}
+	if err := <-long; err == nil {
+		t.Error("the long job succeeded; the server should have stopped under it")
+	}
+}

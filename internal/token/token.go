@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 )
 
@@ -44,4 +45,31 @@ func Read(path string) (string, error) {
 		}
 	}
 	return tok, nil
+}
+
+// Exposed returns a description of who besides its owner can read the
+// token file at path ("group and others can read it (mode 0644)"), or "" when
+// no one can or the platform has no such permission bits. A token that
+// others can read protects nothing from them: callers warn about it.
+func Exposed(path string) (string, error) {
+	if runtime.GOOS == "windows" {
+		return "", nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("--token-file: %w", err)
+	}
+	mode := fi.Mode().Perm()
+	var who string
+	switch {
+	case mode&0o040 != 0 && mode&0o004 != 0:
+		who = "group and others"
+	case mode&0o040 != 0:
+		who = "its group"
+	case mode&0o004 != 0:
+		who = "others"
+	default:
+		return "", nil
+	}
+	return fmt.Sprintf("%s can read %s (mode %#o); chmod 600 it", who, path, mode), nil
 }

@@ -789,8 +789,25 @@ type Limits struct {
 	MaxRecvBytes         uint32                 `protobuf:"varint,8,opt,name=max_recv_bytes,json=maxRecvBytes,proto3" json:"max_recv_bytes,omitempty"`
 	MaxTasksInFlight     uint32                 `protobuf:"varint,9,opt,name=max_tasks_in_flight,json=maxTasksInFlight,proto3" json:"max_tasks_in_flight,omitempty"`
 	MaxAccounts          uint32                 `protobuf:"varint,10,opt,name=max_accounts,json=maxAccounts,proto3" json:"max_accounts,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// CPU work (tasks × cpu_iterations × ns_per_iteration) of all executing
+	// jobs together.
+	MaxCpuInFlight *durationpb.Duration `protobuf:"bytes,11,opt,name=max_cpu_in_flight,json=maxCpuInFlight,proto3" json:"max_cpu_in_flight,omitempty"`
+	// Bytes of per-job state (transfer accounts) of all executing jobs.
+	MaxMemoryInFlight uint64 `protobuf:"varint,12,opt,name=max_memory_in_flight,json=maxMemoryInFlight,proto3" json:"max_memory_in_flight,omitempty"`
+	// Longest minimum duration of a job, and the cap on every RPC's deadline.
+	MaxJobDuration *durationpb.Duration `protobuf:"bytes,13,opt,name=max_job_duration,json=maxJobDuration,proto3" json:"max_job_duration,omitempty"`
+	// Open connections accepted at once.
+	MaxConnections uint32 `protobuf:"varint,14,opt,name=max_connections,json=maxConnections,proto3" json:"max_connections,omitempty"`
+	// Largest header list (metadata) of a request, in bytes.
+	MaxHeaderListBytes uint32 `protobuf:"varint,15,opt,name=max_header_list_bytes,json=maxHeaderListBytes,proto3" json:"max_header_list_bytes,omitempty"`
+	// Distinct (strategy, parallelism) instances with SCOPE_SERVER.
+	MaxSharedStrategies uint32 `protobuf:"varint,16,opt,name=max_shared_strategies,json=maxSharedStrategies,proto3" json:"max_shared_strategies,omitempty"`
+	// Workers of all shared pools together.
+	MaxSharedWorkers uint32 `protobuf:"varint,17,opt,name=max_shared_workers,json=maxSharedWorkers,proto3" json:"max_shared_workers,omitempty"`
+	// How long an idle shared worker or instance lives.
+	SharedIdleTimeout *durationpb.Duration `protobuf:"bytes,18,opt,name=shared_idle_timeout,json=sharedIdleTimeout,proto3" json:"shared_idle_timeout,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Limits) Reset() {
@@ -891,6 +908,62 @@ func (x *Limits) GetMaxAccounts() uint32 {
 		return x.MaxAccounts
 	}
 	return 0
+}
+
+func (x *Limits) GetMaxCpuInFlight() *durationpb.Duration {
+	if x != nil {
+		return x.MaxCpuInFlight
+	}
+	return nil
+}
+
+func (x *Limits) GetMaxMemoryInFlight() uint64 {
+	if x != nil {
+		return x.MaxMemoryInFlight
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxJobDuration() *durationpb.Duration {
+	if x != nil {
+		return x.MaxJobDuration
+	}
+	return nil
+}
+
+func (x *Limits) GetMaxConnections() uint32 {
+	if x != nil {
+		return x.MaxConnections
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxHeaderListBytes() uint32 {
+	if x != nil {
+		return x.MaxHeaderListBytes
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxSharedStrategies() uint32 {
+	if x != nil {
+		return x.MaxSharedStrategies
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxSharedWorkers() uint32 {
+	if x != nil {
+		return x.MaxSharedWorkers
+	}
+	return 0
+}
+
+func (x *Limits) GetSharedIdleTimeout() *durationpb.Duration {
+	if x != nil {
+		return x.SharedIdleTimeout
+	}
+	return nil
 }
 
 // InfoResponse is the server host's fingerprint.
@@ -1081,7 +1154,7 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\flock_retries\x18\n" +
 	" \x01(\x04R\vlockRetries\x126\n" +
 	"\bfailures\x18\v \x03(\v2\x1a.stratbench.v1.TaskFailureR\bfailures\"\r\n" +
-	"\vInfoRequest\"\xca\x03\n" +
+	"\vInfoRequest\"\x8f\a\n" +
 	"\x06Limits\x12\x1b\n" +
 	"\tmax_tasks\x18\x01 \x01(\rR\bmaxTasks\x12,\n" +
 	"\x12max_cpu_iterations\x18\x02 \x01(\x04R\x10maxCpuIterations\x120\n" +
@@ -1093,7 +1166,15 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\x0emax_recv_bytes\x18\b \x01(\rR\fmaxRecvBytes\x12-\n" +
 	"\x13max_tasks_in_flight\x18\t \x01(\rR\x10maxTasksInFlight\x12!\n" +
 	"\fmax_accounts\x18\n" +
-	" \x01(\rR\vmaxAccounts\"\xd0\x03\n" +
+	" \x01(\rR\vmaxAccounts\x12D\n" +
+	"\x11max_cpu_in_flight\x18\v \x01(\v2\x19.google.protobuf.DurationR\x0emaxCpuInFlight\x12/\n" +
+	"\x14max_memory_in_flight\x18\f \x01(\x04R\x11maxMemoryInFlight\x12C\n" +
+	"\x10max_job_duration\x18\r \x01(\v2\x19.google.protobuf.DurationR\x0emaxJobDuration\x12'\n" +
+	"\x0fmax_connections\x18\x0e \x01(\rR\x0emaxConnections\x121\n" +
+	"\x15max_header_list_bytes\x18\x0f \x01(\rR\x12maxHeaderListBytes\x122\n" +
+	"\x15max_shared_strategies\x18\x10 \x01(\rR\x13maxSharedStrategies\x12,\n" +
+	"\x12max_shared_workers\x18\x11 \x01(\rR\x10maxSharedWorkers\x12I\n" +
+	"\x13shared_idle_timeout\x18\x12 \x01(\v2\x19.google.protobuf.DurationR\x11sharedIdleTimeout\"\xd0\x03\n" +
 	"\fInfoResponse\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x0e\n" +
 	"\x02os\x18\x02 \x01(\tR\x02os\x12\x12\n" +
@@ -1191,16 +1272,19 @@ var file_stratbench_v1_stratbench_proto_depIdxs = []int32{
 	12, // 8: stratbench.v1.RunResponse.queue_time:type_name -> google.protobuf.Duration
 	7,  // 9: stratbench.v1.RunResponse.failures:type_name -> stratbench.v1.TaskFailure
 	12, // 10: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
-	10, // 11: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
-	6,  // 12: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
-	9,  // 13: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
-	8,  // 14: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
-	11, // 15: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
-	14, // [14:16] is the sub-list for method output_type
-	12, // [12:14] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	12, // 11: stratbench.v1.Limits.max_cpu_in_flight:type_name -> google.protobuf.Duration
+	12, // 12: stratbench.v1.Limits.max_job_duration:type_name -> google.protobuf.Duration
+	12, // 13: stratbench.v1.Limits.shared_idle_timeout:type_name -> google.protobuf.Duration
+	10, // 14: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
+	6,  // 15: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
+	9,  // 16: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
+	8,  // 17: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
+	11, // 18: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
+	17, // [17:19] is the sub-list for method output_type
+	15, // [15:17] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_stratbench_v1_stratbench_proto_init() }
