@@ -170,3 +170,26 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// TestShutdownLogHonest: a stream that outlives the grace period (a health
+// watch of a service the server does not know, which shutdown does not
+// end) makes the stop forced, and the log says so without claiming that
+// jobs were cancelled: there were none.
+func TestShutdownLogHonest(t *testing.T) {
+	var log syncBuffer
+	conn, stop, served := serveLoopbackLog(t, 100*time.Millisecond, &log)
+	watch, err := healthpb.NewHealthClient(conn).Watch(t.Context(), &healthpb.HealthCheckRequest{Service: "unknown"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := watch.Recv(); err != nil || m.Status != healthpb.HealthCheckResponse_SERVICE_UNKNOWN {
+		t.Fatalf("watch: %v %v", m, err)
+	}
+	stop()
+	if err := <-served; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if out := log.String(); !strings.Contains(out, "jobs_cancelled_after_grace=0 ") || !strings.Contains(out, "stopped_after_grace=true") {
+		t.Errorf("log %q: want a forced stop with no job cancelled", out)
+	}
+}

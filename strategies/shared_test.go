@@ -12,7 +12,8 @@ import (
 
 // TestSharedPoolStartsWorkersOnDemand: a shared pool of parallelism 8
 // starts no worker until a job comes, then only as many as the job's 3
-// concurrent tasks need; after the idle time they have all ended.
+// concurrent tasks need, which later jobs reuse; after the idle time they
+// have all ended.
 func TestSharedPoolStartsWorkersOnDemand(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := strategies.NewRegistry(4, 100, time.Minute)
@@ -31,12 +32,15 @@ func TestSharedPoolStartsWorkersOnDemand(t *testing.T) {
 		if n := r.Workers(); n != 3 {
 			t.Errorf("%d workers after a job of 3 concurrent tasks, want 3", n)
 		}
-		time.Sleep(time.Minute - time.Second)
-		synctest.Wait()
-		if n := r.Workers(); n != 3 {
-			t.Errorf("%d workers before the idle time passed, want 3", n)
+		for range 5 {
+			if _, err := s.Run(t.Context(), job(workload.Spec{Kind: workload.IO, IOLatency: time.Second}, 1, false)); err != nil {
+				t.Fatal(err)
+			}
 		}
-		time.Sleep(time.Second)
+		if n := r.Workers(); n != 3 {
+			t.Errorf("%d workers after jobs of one task that idle workers could take, want 3", n)
+		}
+		time.Sleep(time.Minute)
 		synctest.Wait()
 		if n := r.Workers(); n != 0 {
 			t.Errorf("%d workers after the idle time, want 0", n)
