@@ -27,10 +27,10 @@ const (
 	floodConns        = 8    // connections the RPCs are spread over
 	floodProbes       = 20   // health probes during each flood
 	floodProbeEvery   = 100 * time.Millisecond
-	floodRetryPause   = 20 * time.Millisecond // a refused client waits this long, then sends again
-	floodHealthTarget = time.Second           // p99 of the probes
-	floodRefuseTarget = time.Second           // every refusal, from its send
-	floodRSSTarget    = 1 << 30               // peak server RSS, bytes
+	floodRetryPause   = 100 * time.Millisecond // a refused client waits this long, then sends again
+	floodHealthTarget = time.Second            // p99 of the probes
+	floodRefuseTarget = time.Second            // every refusal, from its send
+	floodRSSTarget    = 1 << 30                // peak server RSS, bytes
 )
 
 // TestFlood drives a running server (FLOOD_TARGET, its pid in FLOOD_PID) with
