@@ -10,7 +10,8 @@ import (
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 var fakeFingerprint = hostinfo.Fingerprint{Hostname: "clienthost", LogicalCPUs: 2, GOMAXPROCS: 2}
@@ -18,9 +19,9 @@ var fakeFingerprint = hostinfo.Fingerprint{Hostname: "clienthost", LogicalCPUs: 
 // knownTrial returns a trial with hand-made histograms: 100 successes of
 // 1..100 ms, server time 1..100 µs, queue time 0..99 µs.
 func knownTrial() *client.Trial {
-	h := results.TrialHistograms{
-		Latency: results.NewHistogram(), Uncorrected: results.NewHistogram(), Errors: results.NewHistogram(),
-		Server: results.NewHistogram(), Queue: results.NewHistogram(),
+	h := histogram.Trial{
+		Latency: histogram.New(), Uncorrected: histogram.New(), Errors: histogram.New(),
+		Server: histogram.New(), Queue: histogram.New(),
 	}
 	for i := 1; i <= 100; i++ {
 		h.Latency.Record(time.Duration(i) * time.Millisecond)
@@ -59,7 +60,7 @@ func TestTrialRow(t *testing.T) {
 		ok   bool
 		got  any
 	}{
-		{"schema", r.SchemaVersion == results.SchemaVersion, r.SchemaVersion},
+		{"schema", r.SchemaVersion == record.SchemaVersion, r.SchemaVersion},
 		{"run id", r.RunID == "abcd", r.RunID},
 		{"started", r.StartedAt.Equal(tr.StartedAt), r.StartedAt},
 		{"server", r.ServerHost == "fakehost" && r.ServerCPUModel == "Fake CPU" && r.ServerLogicalCPUs == 8 &&

@@ -15,7 +15,7 @@ import (
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
 	"github.com/stratbench/stratbench/server"
 )
 
@@ -136,13 +136,13 @@ func TestSweepSharedStateAgainstServer(t *testing.T) {
 	t.Logf("sync none lost %d updates", noneLost)
 
 	// The rows summarise into cells that keep the shared-state parameters.
-	cells, err := results.Summarize(rows)
+	cells, err := cell.Summarize(rows)
 	if err != nil {
 		t.Fatal(err)
 	}
 	labels := map[string]bool{}
 	for _, c := range cells {
-		labels[results.CellLabel(c)] = true
+		labels[cell.Label(c)] = true
 	}
 	for _, want := range []string{"pool/counter/none t=8 p=4 it=2000 closed c=2", "pool/transfer/try/4-accounts t=8 p=4 it=2000 closed c=2"} {
 		if !labels[want] {

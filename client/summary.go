@@ -13,7 +13,7 @@ import (
 
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/stats"
 )
 
 // WriteSummary writes a human summary of one cell's trials to w: the cell,
@@ -182,12 +182,12 @@ func summarize(trials []*Trial) (*summary, error) {
 }
 
 // estimateOf returns the estimate of xs, or nil with fewer than two values
-// or when results.NewEstimate cannot make one.
+// or when stats.NewEstimate cannot make one.
 func estimateOf(xs []float64) *estimate {
 	if len(xs) < 2 {
 		return nil
 	}
-	e, err := results.NewEstimate(xs)
+	e, err := stats.NewEstimate(xs)
 	if err != nil {
 		return nil
 	}

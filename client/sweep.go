@@ -12,24 +12,24 @@ import (
 
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // The files of a sweep's report folder: the result-folder layout that the
 // results package reads, plus the matrix.
 const (
-	// ResultsFile is the CSV of schema results.SchemaVersion, one row per
+	// ResultsFile is the CSV of schema record.SchemaVersion, one row per
 	// trial, appended and synced as each trial ends.
-	ResultsFile = results.FolderCSV
+	ResultsFile = record.FolderCSV
 	// HostsFile holds the server's Info and the client's fingerprint as
 	// JSON: {"server": {...}, "client": {...}}.
-	HostsFile = results.FolderHosts
+	HostsFile = record.FolderHosts
 	// MatrixFile is the matrix the sweep runs, defaults filled in; a
 	// resumed sweep reads it instead of taking a matrix.
 	MatrixFile = "matrix.json"
 	// HistDir holds one histogram bundle per CSV row, named in the row's
 	// histogram column relative to the folder.
-	HistDir = results.FolderHist
+	HistDir = record.FolderHist
 )
 
 // MaxFailedTrialsInARow is how many trials in a row may end without a
@@ -130,7 +130,7 @@ func Sweep(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opt
 		}
 	}
 
-	w, err := results.OpenWriter(filepath.Join(dir, ResultsFile))
+	w, err := record.OpenWriter(filepath.Join(dir, ResultsFile))
 	if err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}

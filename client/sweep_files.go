@@ -15,8 +15,9 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/stratbench/stratbench/hostinfo"
+	"github.com/stratbench/stratbench/internal/atomicfile"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // reportTimeFormat is the UTC timestamp of a report folder's name.
@@ -49,14 +50,14 @@ func createReport(reports string, m *Matrix, server *pb.InfoResponse, client hos
 	if err != nil {
 		return dir, fmt.Errorf("sweep: encode matrix: %w", err)
 	}
-	if err := results.WriteFileAtomic(filepath.Join(dir, MatrixFile), append(mj, '\n')); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, MatrixFile), append(mj, '\n')); err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
 	hj, err := hostsJSON(server, client)
 	if err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
-	if err := results.WriteFileAtomic(filepath.Join(dir, HostsFile), hj); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, HostsFile), hj); err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
 	return dir, nil
@@ -117,11 +118,11 @@ func openResume(dir, host string) (*resumeState, error) {
 	}
 	st := &resumeState{m: m, done: make(map[string]bool)}
 	path := filepath.Join(dir, ResultsFile)
-	rows, err := results.ReadCSVFile(path)
+	rows, err := record.ReadCSVFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		rows, err = nil, nil
-	case errors.Is(err, results.ErrTruncatedRow):
+	case errors.Is(err, record.ErrTruncatedRow):
 		if err = cutPartialRow(path); err != nil {
 			return nil, fmt.Errorf("sweep: resume: %w", err)
 		}

@@ -14,7 +14,8 @@ import (
 	"google.golang.org/grpc/codes"
 
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // sweeper runs the trials of one sweep and records them.
@@ -22,7 +23,7 @@ type sweeper struct {
 	conns   []grpc.ClientConnInterface
 	dir     string
 	runID   string
-	w       *results.Writer
+	w       *record.Writer
 	opts    SweepOptions
 	display *progressDisplay
 
@@ -85,11 +86,11 @@ func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 
 // record writes t's histogram bundle, then its row, so that a row never
 // names a missing file.
-func (s *sweeper) record(row *results.Row, t *Trial, p PlannedTrial) error {
+func (s *sweeper) record(row *record.Row, t *Trial, p PlannedTrial) error {
 	label := p.Label()
 	// The row number keeps names unique when a trial runs again on resume.
 	rel := path.Join(HistDir, fmt.Sprintf("%04d-%s.sbt", s.rows+1, p.Cell.FileLabel()+"-t"+strconv.Itoa(p.Index)))
-	if err := results.WriteTrialFile(filepath.Join(s.dir, filepath.FromSlash(rel)), &t.Hist); err != nil {
+	if err := histogram.WriteTrialFile(filepath.Join(s.dir, filepath.FromSlash(rel)), &t.Hist); err != nil {
 		return fmt.Errorf("sweep: trial %s: %w", label, err)
 	}
 	row.Histogram = rel

@@ -22,7 +22,8 @@ import (
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // tinyMatrix is 2 cells × 2 trials of 100 ms without warm-up.
@@ -68,9 +69,9 @@ func sweepOptions(t *testing.T) client.SweepOptions {
 }
 
 // readRows reads the sweep's CSV, failing the test on any error.
-func readRows(t *testing.T, dir string) []results.Row {
+func readRows(t *testing.T, dir string) []record.Row {
 	t.Helper()
-	rows, err := results.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func readRows(t *testing.T, dir string) []results.Row {
 }
 
 // completeTrials maps "cell key trial=N" to the number of complete rows.
-func completeTrials(rows []results.Row) map[string]int {
+func completeTrials(rows []record.Row) map[string]int {
 	n := make(map[string]int)
 	for _, r := range rows {
 		if r.Complete {
@@ -110,7 +111,7 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 			r.ServerHost != "fakehost" || r.ClientHost != "loadhost" || r.Trial != 1+i/2 {
 			t.Errorf("row %d = %+v, want a complete trial %d of run %s without errors", i, r, 1+i/2, filepath.Base(dir))
 		}
-		h, err := results.ReadTrialFile(filepath.Join(dir, filepath.FromSlash(r.Histogram)))
+		h, err := histogram.ReadTrialFile(filepath.Join(dir, filepath.FromSlash(r.Histogram)))
 		if err != nil {
 			t.Errorf("row %d histogram: %v", i, err)
 		} else if h.Latency.Count() != r.Requests {

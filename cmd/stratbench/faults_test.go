@@ -17,7 +17,8 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // The fault tests run stratbench as real processes: the test binary acts as
@@ -145,20 +146,20 @@ func trialKeys(t *testing.T, dir string) []string {
 	return keys
 }
 
-func rowKey(r results.Row) string { return r.CellKey() + " trial=" + strconv.Itoa(r.Trial) }
+func rowKey(r record.Row) string { return r.CellKey() + " trial=" + strconv.Itoa(r.Trial) }
 
 // checkReport checks that the report folder dir is readable as a crash
 // may leave it: matrix.json and hosts.json whole, results.csv whole rows
 // only (or absent), each row's histogram file present. It returns the rows.
-func checkReport(t *testing.T, dir string) []results.Row {
+func checkReport(t *testing.T, dir string) []record.Row {
 	t.Helper()
 	if _, err := client.LoadMatrix(filepath.Join(dir, client.MatrixFile)); err != nil {
 		t.Errorf("matrix.json: %v", err)
 	}
-	if _, err := results.ReadHostsFile(filepath.Join(dir, client.HostsFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if _, err := record.ReadHostsFile(filepath.Join(dir, client.HostsFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("hosts.json: %v", err)
 	}
-	rows, err := results.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -166,7 +167,7 @@ func checkReport(t *testing.T, dir string) []results.Row {
 		t.Fatalf("results.csv is not whole rows: %v", err)
 	}
 	for i, r := range rows {
-		if _, err := results.ReadTrialFile(filepath.Join(dir, filepath.FromSlash(r.Histogram))); err != nil {
+		if _, err := histogram.ReadTrialFile(filepath.Join(dir, filepath.FromSlash(r.Histogram))); err != nil {
 			t.Errorf("row %d names histogram file %s: %v", i+1, r.Histogram, err)
 		}
 	}
@@ -271,7 +272,7 @@ func TestFaultServerKilledMidSweep(t *testing.T) {
 }
 
 // rowsEqual compares rows by their CSV-visible fields.
-func rowsEqual(a, b results.Row) bool {
+func rowsEqual(a, b record.Row) bool {
 	return rowKey(a) == rowKey(b) && a.Complete == b.Complete && a.Requests == b.Requests &&
 		a.Errors == b.Errors && a.Histogram == b.Histogram && a.RunID == b.RunID
 }
@@ -383,7 +384,7 @@ func TestFaultSIGINT(t *testing.T) {
 		if !strings.Contains(r.stderr.String(), "interrupted after") || !strings.Contains(r.stderr.String(), "completed rows are kept") {
 			t.Errorf("stderr does not report the interruption:\n%s", r.stderr.String())
 		}
-		rows, err := results.ReadCSVFile(csv)
+		rows, err := record.ReadCSVFile(csv)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -395,7 +396,7 @@ func TestFaultSIGINT(t *testing.T) {
 				t.Errorf("trial %d, interrupted, is complete", r.Trial)
 			}
 		}
-		if _, err := results.ReadTrialFile(filepath.Join(filepath.Dir(csv), filepath.FromSlash(rows[0].Histogram))); err != nil {
+		if _, err := histogram.ReadTrialFile(filepath.Join(filepath.Dir(csv), filepath.FromSlash(rows[0].Histogram))); err != nil {
 			t.Errorf("histogram of trial 1: %v", err)
 		}
 	})

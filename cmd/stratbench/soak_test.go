@@ -27,7 +27,7 @@ import (
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/internal/testcert"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/server"
 )
 
@@ -191,7 +191,7 @@ func (e *soakEnv) measured(t *testing.T) uint64 {
 	paths, _ := filepath.Glob(filepath.Join(e.dir, "*.csv"))
 	more, _ := filepath.Glob(filepath.Join(e.dir, "reports*", "*", client.ResultsFile))
 	for _, p := range append(paths, more...) {
-		rows, err := results.ReadCSVFile(p)
+		rows, err := record.ReadCSVFile(p)
 		if err != nil {
 			t.Errorf("%s: %v", p, err)
 		}

@@ -12,7 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/stratbench/stratbench/client"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // writeMatrix writes a matrix file of 2 io cells of duration and returns
@@ -49,7 +49,7 @@ func TestSweepCmd(t *testing.T) {
 	if filepath.Dir(dir) != reports || !strings.HasPrefix(filepath.Base(dir), "srv-") {
 		t.Fatalf("sweepCmd printed %q, want a folder srv-<time> in %s", dir, reports)
 	}
-	rows, err := results.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestSweepCmdCancel(t *testing.T) {
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("sweepCmd took %v to stop", took)
 	}
-	rows, err := results.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
