@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/internal/clienttest"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/histogram"
@@ -53,7 +54,7 @@ func knownTrial() *client.Trial {
 
 func TestTrialRow(t *testing.T) {
 	tr := knownTrial()
-	r := tr.Row("abcd", fakeInfo, fakeFingerprint)
+	r := tr.Row("abcd", clienttest.Info, fakeFingerprint)
 	near := func(got, want float64) bool { return got >= want*0.99 && got <= want*1.01 }
 	tests := []struct {
 		name string

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/sweep"
 	"github.com/stratbench/stratbench/results/histogram"
 	"github.com/stratbench/stratbench/results/record"
 )
@@ -131,7 +131,7 @@ func writeFaultMatrix(t *testing.T, strategies []string, trials int, duration st
 // report folder dir's matrix.
 func trialKeys(t *testing.T, dir string) []string {
 	t.Helper()
-	m, err := client.LoadMatrix(filepath.Join(dir, client.MatrixFile))
+	m, err := sweep.LoadMatrix(filepath.Join(dir, sweep.MatrixFile))
 	if err != nil {
 		t.Fatalf("matrix of %s: %v", dir, err)
 	}
@@ -153,13 +153,13 @@ func rowKey(r record.Row) string { return r.CellKey() + " trial=" + strconv.Itoa
 // only (or absent), each row's histogram file present. It returns the rows.
 func checkReport(t *testing.T, dir string) []record.Row {
 	t.Helper()
-	if _, err := client.LoadMatrix(filepath.Join(dir, client.MatrixFile)); err != nil {
+	if _, err := sweep.LoadMatrix(filepath.Join(dir, sweep.MatrixFile)); err != nil {
 		t.Errorf("matrix.json: %v", err)
 	}
-	if _, err := record.ReadHostsFile(filepath.Join(dir, client.HostsFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if _, err := record.ReadHostsFile(filepath.Join(dir, sweep.HostsFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("hosts.json: %v", err)
 	}
-	rows, err := record.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, sweep.ResultsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -218,8 +218,8 @@ func TestFaultServerKilledMidSweep(t *testing.T) {
 	}
 
 	rows := checkReport(t, dir)
-	if len(rows) < 1+client.MaxFailedTrialsInARow {
-		t.Fatalf("%d rows, want the first trial and at least %d failed ones", len(rows), client.MaxFailedTrialsInARow)
+	if len(rows) < 1+sweep.MaxFailedTrialsInARow {
+		t.Fatalf("%d rows, want the first trial and at least %d failed ones", len(rows), sweep.MaxFailedTrialsInARow)
 	}
 	plan := trialKeys(t, dir)
 	done := map[string]bool{}
@@ -309,15 +309,15 @@ func TestFaultClientKilledWhileWriting(t *testing.T) {
 	matrix := writeFaultMatrix(t, []string{"serial", "goroutine-per-task", "pool", "semaphore", "pipeline"}, 2, "50ms")
 	for i := range kills {
 		reports := t.TempDir()
-		sweep := startChild(t, "sweep", "--matrix", matrix, "--reports", reports)
-		dir := waitForFolder(t, sweep, reports)
+		child := startChild(t, "sweep", "--matrix", matrix, "--reports", reports)
+		dir := waitForFolder(t, child, reports)
 		// Ten trials of 50 ms plus their writes take over half a second.
 		delay := time.Duration(rng.Int64N(int64(450 * time.Millisecond)))
 		time.Sleep(delay)
-		if err := sweep.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		if err := child.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Logf("kill %d: %v (the sweep had ended)", i+1, err)
 		}
-		sweep.wait(t, 10*time.Second)
+		child.wait(t, 10*time.Second)
 		rows := checkReport(t, dir)
 		t.Logf("kill %d after %v: %d whole rows", i+1, delay.Round(time.Millisecond), len(rows))
 
@@ -341,7 +341,7 @@ func TestFaultClientKilledWhileWriting(t *testing.T) {
 
 // waitForFolder waits until the sweep has made its report folder in
 // reports and returns it.
-func waitForFolder(t *testing.T, sweep *child, reports string) string {
+func waitForFolder(t *testing.T, c *child, reports string) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -352,17 +352,17 @@ func waitForFolder(t *testing.T, sweep *child, reports string) string {
 		if len(entries) == 1 {
 			dir := filepath.Join(reports, entries[0].Name())
 			// matrix.json is written just after the folder is made.
-			if _, err := os.Stat(filepath.Join(dir, client.MatrixFile)); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, sweep.MatrixFile)); err == nil {
 				return dir
 			}
 		}
 		select {
-		case <-sweep.exited:
-			t.Fatalf("sweep exited (%v) before making its folder; stderr:\n%s", sweep.err, sweep.stderr.String())
+		case <-c.exited:
+			t.Fatalf("sweep exited (%v) before making its folder; stderr:\n%s", c.err, c.stderr.String())
 		case <-time.After(5 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no report folder in %s after 10 s; stderr:\n%s", reports, sweep.stderr.String())
+			t.Fatalf("no report folder in %s after 10 s; stderr:\n%s", reports, c.stderr.String())
 		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/sweep"
 	"github.com/stratbench/stratbench/internal/testcert"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/record"
@@ -189,7 +190,7 @@ func (e *soakEnv) csv(lane int) string {
 func (e *soakEnv) measured(t *testing.T) uint64 {
 	var n uint64
 	paths, _ := filepath.Glob(filepath.Join(e.dir, "*.csv"))
-	more, _ := filepath.Glob(filepath.Join(e.dir, "reports*", "*", client.ResultsFile))
+	more, _ := filepath.Glob(filepath.Join(e.dir, "reports*", "*", sweep.ResultsFile))
 	for _, p := range append(paths, more...) {
 		rows, err := record.ReadCSVFile(p)
 		if err != nil {

@@ -1,4 +1,4 @@
-package client
+package sweep
 
 import (
 	"fmt"
@@ -10,11 +10,11 @@ import (
 	"unicode/utf8"
 )
 
-// SweepProgress is what a sweep's progress display shows at one moment:
-// on a terminal as one line redrawn in place ([SweepProgress.TerminalLine]),
-// elsewhere as one line per finished trial ([SweepProgress.PlainLine]).
+// Progress is what a sweep's progress display shows at one moment:
+// on a terminal as one line redrawn in place ([Progress.TerminalLine]),
+// elsewhere as one line per finished trial ([Progress.PlainLine]).
 // Rendering is a pure function of these fields.
-type SweepProgress struct {
+type Progress struct {
 	// Done is the number of trials finished, including those a resumed
 	// sweep found complete; Total is the number planned.
 	Done, Total int
@@ -42,7 +42,7 @@ const barWidth = 20
 // is not positive): a carriage return, the line cut to width-1 columns so
 // that it never wraps, and the clear-to-end-of-line escape "\x1b[K". It
 // never ends in a newline, so the next TerminalLine overwrites it.
-func (p SweepProgress) TerminalLine(width int) string {
+func (p Progress) TerminalLine(width int) string {
 	if width <= 0 {
 		width = 80
 	}
@@ -64,7 +64,7 @@ func (p SweepProgress) TerminalLine(width int) string {
 
 // PlainLine renders p as one line ending in a newline, for a log or a
 // pipe: the trial's position, its label, its figures and its note.
-func (p SweepProgress) PlainLine() string {
+func (p Progress) PlainLine() string {
 	digits := len(strconv.Itoa(p.Total))
 	s := fmt.Sprintf("[%*d/%d] %s  %s", digits, p.Done, p.Total, p.Label, p.figures())
 	if p.Errors > 0 {
@@ -77,7 +77,7 @@ func (p SweepProgress) PlainLine() string {
 }
 
 // figures renders the throughput and p99, or dashes before they exist.
-func (p SweepProgress) figures() string {
+func (p Progress) figures() string {
 	if p.Throughput == 0 && p.P99 == 0 {
 		return "-- rps  p99 --"
 	}
@@ -134,7 +134,7 @@ func truncate(s string, n int) string {
 }
 
 // IsTerminal reports whether w is a character device such as a terminal,
-// the test [Sweep] uses to choose between a redrawn line and plain lines.
+// the test [Run] uses to choose between a redrawn line and plain lines.
 // Only an *os.File can be one.
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

@@ -1,4 +1,4 @@
-package client
+package sweep
 
 import (
 	"context"
@@ -37,9 +37,9 @@ const (
 // refuses the cells, and running on would only fill the CSV with failures.
 const MaxFailedTrialsInARow = 3
 
-// SweepOptions configures [Sweep]. The zero value is not usable: Server is
+// Options configures [Run]. The zero value is not usable: Server is
 // required.
-type SweepOptions struct {
+type Options struct {
 	// Server is the server's Info. Its hostname names the report folder,
 	// and its limits are checked against every cell before the first trial.
 	Server *pb.InfoResponse
@@ -48,7 +48,7 @@ type SweepOptions struct {
 	// ReportsDir is where a new report folder is made; "" means "reports".
 	ReportsDir string
 	// Resume, when not "", is an existing report folder to complete
-	// instead of making a new one; see [Sweep].
+	// instead of making a new one; see [Run].
 	Resume string
 	// Progress receives the progress display; nil shows nothing.
 	Progress io.Writer
@@ -57,7 +57,7 @@ type SweepOptions struct {
 	Terminal bool
 }
 
-// Sweep runs every trial of m, in the order of [Matrix.Trials], against
+// Run runs every trial of m, in the order of [Matrix.Trials], against
 // the server behind conns, and returns the report folder it wrote. It
 // needs as many conns as the matrix's largest connections value.
 //
@@ -80,21 +80,21 @@ type SweepOptions struct {
 //
 // Cancelling ctx (Ctrl-C) cancels the RPCs of the trial in flight. That
 // trial's row is written with complete=false if it measured at least one
-// RPC, every earlier row is kept as written, and Sweep returns the folder
+// RPC, every earlier row is kept as written, and Run returns the folder
 // and an error wrapping ctx's error that says how to resume.
 //
 // A trial whose RPCs fail (Unavailable, ResourceExhausted, ...) is recorded
 // with its error counts by code, and the sweep goes on; a trial without a
 // single successful RPC, or with any Unavailable (the server was lost part
 // way), is written with complete=false, so a resume retries it. After
-// MaxFailedTrialsInARow trials in a row without a successful RPC Sweep
+// MaxFailedTrialsInARow trials in a row without a successful RPC Run
 // stops with an error naming the codes. A sweep that runs to its end with
 // any trial incomplete returns the folder and an error that counts them
 // and says how to resume.
 //
 // Each trial takes its cell's warm-up and duration plus the drain of its
 // last RPCs (one job's latency) and about a millisecond of file writes.
-func Sweep(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts SweepOptions) (dir string, err error) {
+func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts Options) (dir string, err error) {
 	if opts.Server == nil {
 		return "", errors.New("sweep: no server Info")
 	}

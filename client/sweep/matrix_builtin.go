@@ -1,9 +1,11 @@
-package client
+package sweep
 
 import (
 	"fmt"
 	"os"
 	"slices"
+
+	"github.com/stratbench/stratbench/client"
 )
 
 // BuiltinMatrixNames lists the names [BuiltinMatrix] knows. It is shared:
@@ -40,7 +42,7 @@ var BuiltinMatrixNames = []string{"smoke", "default", "shared"}
 // Any other name is an error.
 func BuiltinMatrix(name string) (*Matrix, error) {
 	m := &Matrix{
-		Strategies:    append([]string(nil), StrategyNames...),
+		Strategies:    append([]string(nil), client.StrategyNames...),
 		Scopes:        []string{"job"},
 		Tasks:         []uint32{16},
 		Parallelism:   []uint32{4},
@@ -59,8 +61,8 @@ func BuiltinMatrix(name string) (*Matrix, error) {
 	case "shared":
 		m.Workloads = []string{"counter", "transfer"}
 		m.CPUIterations = []uint64{1000}
-		m.Syncs = append([]string(nil), SyncNames...)
-		m.LockOrders = append([]string(nil), LockOrderNames...)
+		m.Syncs = append([]string(nil), client.SyncNames...)
+		m.LockOrders = append([]string(nil), client.LockOrderNames...)
 		m.Accounts = []uint32{8}
 		m.Concurrency = []int{1, 4, 16}
 		m.Duration, m.Warmup, m.TrialsPerCell = "500ms", "150ms", 3

@@ -1,4 +1,4 @@
-package client_test
+package sweep_test
 
 import (
 	"bytes"
@@ -12,16 +12,17 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/sweep"
 	"github.com/stratbench/stratbench/internal/golden"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
 func TestParseMatrixFillsDefaults(t *testing.T) {
-	m, err := client.ParseMatrix(strings.NewReader(`{}`))
+	m, err := sweep.ParseMatrix(strings.NewReader(`{}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &client.Matrix{
+	want := &sweep.Matrix{
 		Strategies:    []string{"serial", "goroutine-per-task", "pool", "semaphore", "pipeline"},
 		Workloads:     []string{"cpu"},
 		Scopes:        []string{"job"},
@@ -40,7 +41,7 @@ func TestParseMatrixFillsDefaults(t *testing.T) {
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("ParseMatrix({}) =\n%+v, want\n%+v", m, want)
 	}
-	m, err = client.ParseMatrix(strings.NewReader(`{"workloads":["counter","transfer"]}`))
+	m, err = sweep.ParseMatrix(strings.NewReader(`{"workloads":["counter","transfer"]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestParseMatrixFillsDefaults(t *testing.T) {
 		!reflect.DeepEqual(m.LockOrders, []string{"ordered", "try"}) || !reflect.DeepEqual(m.Accounts, []uint32{8}) {
 		t.Errorf("shared-state defaults: syncs %q, lock orders %q, accounts %v", m.Syncs, m.LockOrders, m.Accounts)
 	}
-	m, err = client.ParseMatrix(strings.NewReader(`{"syncs":[],"accounts":[]}`))
+	m, err = sweep.ParseMatrix(strings.NewReader(`{"syncs":[],"accounts":[]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func TestParseMatrixRejects(t *testing.T) {
 			[]string{"no valid cell", "server scope"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := client.ParseMatrix(strings.NewReader(tc.doc))
+			m, err := sweep.ParseMatrix(strings.NewReader(tc.doc))
 			if err == nil {
 				t.Fatalf("ParseMatrix(%s) = %+v, want an error", tc.doc, m)
 			}
@@ -115,8 +116,8 @@ func TestParseMatrixRejects(t *testing.T) {
 }
 
 func TestParseMatrixRejectsLargeDocuments(t *testing.T) {
-	doc := `{"strategies":["pool"]` + strings.Repeat(" ", client.MaxMatrixBytes) + `}`
-	if _, err := client.ParseMatrix(strings.NewReader(doc)); err == nil || !strings.Contains(err.Error(), "limit") {
+	doc := `{"strategies":["pool"]` + strings.Repeat(" ", sweep.MaxMatrixBytes) + `}`
+	if _, err := sweep.ParseMatrix(strings.NewReader(doc)); err == nil || !strings.Contains(err.Error(), "limit") {
 		t.Errorf("ParseMatrix(%d bytes) error = %v, want one naming the limit", len(doc), err)
 	}
 }
@@ -150,7 +151,7 @@ func TestMatrixCells(t *testing.T) {
 			[]string{"pool/cpu c=4"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := client.ParseMatrix(strings.NewReader(tc.doc))
+			m, err := sweep.ParseMatrix(strings.NewReader(tc.doc))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,7 +173,7 @@ func TestMatrixCells(t *testing.T) {
 }
 
 func TestMatrixCellJobs(t *testing.T) {
-	m, err := client.ParseMatrix(strings.NewReader(`{"strategies":["pool"],"workloads":["cpu","io","mixed"],
+	m, err := sweep.ParseMatrix(strings.NewReader(`{"strategies":["pool"],"workloads":["cpu","io","mixed"],
 		"tasks":[8],"parallelism":[2],"cpu_iterations":[100],"io_latency":["3ms"],"connections":[2],
 		"duration":"2s","warmup":"1s","timeout":"5s","fail_every":7}`))
 	if err != nil {
@@ -212,7 +213,7 @@ func TestMatrixCellJobs(t *testing.T) {
 }
 
 func TestMatrixTrialsInterleaveRepetitions(t *testing.T) {
-	m, err := client.ParseMatrix(strings.NewReader(`{"strategies":["serial","pool"],"trials":2}`))
+	m, err := sweep.ParseMatrix(strings.NewReader(`{"strategies":["serial","pool"],"trials":2}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +246,7 @@ func TestBuiltinMatrix(t *testing.T) {
 		{"shared", 315, 5 * time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := client.BuiltinMatrix(tc.name)
+			m, err := sweep.BuiltinMatrix(tc.name)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -271,7 +272,7 @@ func TestBuiltinMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden.Check(t, "matrix_"+tc.name+".golden", buf.Bytes())
-			again, err := client.ParseMatrix(&buf)
+			again, err := sweep.ParseMatrix(&buf)
 			if err != nil {
 				t.Fatalf("ParseMatrix(marshalled %s): %v", tc.name, err)
 			}
@@ -280,7 +281,7 @@ func TestBuiltinMatrix(t *testing.T) {
 			}
 		})
 	}
-	if _, err := client.BuiltinMatrix("huge"); err == nil || !strings.Contains(err.Error(), `"huge"`) {
+	if _, err := sweep.BuiltinMatrix("huge"); err == nil || !strings.Contains(err.Error(), `"huge"`) {
 		t.Errorf(`BuiltinMatrix("huge") error = %v, want one naming it`, err)
 	}
 }
@@ -290,17 +291,17 @@ func TestLoadMatrix(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{"strategies":["pool"],"trials":1}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m, err := client.LoadMatrix(path)
+	m, err := sweep.LoadMatrix(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(m.Strategies, []string{"pool"}) || m.TrialsPerCell != 1 {
 		t.Errorf("LoadMatrix(%s) = %+v", path, m)
 	}
-	if m, err := client.LoadMatrix("smoke"); err != nil || m.TrialsPerCell != 1 {
+	if m, err := sweep.LoadMatrix("smoke"); err != nil || m.TrialsPerCell != 1 {
 		t.Errorf(`LoadMatrix("smoke") = %+v, %v`, m, err)
 	}
-	if m, err := client.LoadMatrix("shared"); err != nil || len(m.Syncs) != 5 {
+	if m, err := sweep.LoadMatrix("shared"); err != nil || len(m.Syncs) != 5 {
 		t.Errorf(`LoadMatrix("shared") = %+v, %v`, m, err)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.json")
@@ -308,14 +309,14 @@ func TestLoadMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{filepath.Join(t.TempDir(), "missing.json"), bad} {
-		if _, err := client.LoadMatrix(p); err == nil || !strings.Contains(err.Error(), filepath.Base(p)) {
+		if _, err := sweep.LoadMatrix(p); err == nil || !strings.Contains(err.Error(), filepath.Base(p)) {
 			t.Errorf("LoadMatrix(%s) error = %v, want one naming the file", p, err)
 		}
 	}
 }
 
 func ExampleMatrix_Trials() {
-	m, err := client.ParseMatrix(strings.NewReader(`{
+	m, err := sweep.ParseMatrix(strings.NewReader(`{
 		"strategies": ["serial", "pool"],
 		"workloads": ["io"],
 		"scopes": ["job", "server"],
@@ -353,7 +354,7 @@ func FuzzParseMatrix(f *testing.F) {
 	f.Add([]byte(`{"workloads":["counter","transfer","cpu"],"syncs":["none"],"lock_orders":["try","ordered"],"accounts":[2,1000]}`))
 	f.Add([]byte(`{"syncs":[],"lock_orders":["try"],"accounts":[1]}`))
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		m, err := client.ParseMatrix(bytes.NewReader(doc))
+		m, err := sweep.ParseMatrix(bytes.NewReader(doc))
 		if err != nil {
 			return
 		}
@@ -365,7 +366,7 @@ func FuzzParseMatrix(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := client.ParseMatrix(bytes.NewReader(b))
+		again, err := sweep.ParseMatrix(bytes.NewReader(b))
 		if err != nil {
 			t.Fatalf("ParseMatrix(%s) (re-marshalled from %s): %v", b, doc, err)
 		}

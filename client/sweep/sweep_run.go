@@ -1,4 +1,4 @@
-package client
+package sweep
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 
+	"github.com/stratbench/stratbench/client"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/histogram"
 	"github.com/stratbench/stratbench/results/record"
@@ -24,7 +25,7 @@ type sweeper struct {
 	dir     string
 	runID   string
 	w       *record.Writer
-	opts    SweepOptions
+	opts    Options
 	display *progressDisplay
 
 	rows         int // rows in the CSV, which numbers the histogram files
@@ -38,7 +39,7 @@ type sweeper struct {
 func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 	label := p.Label()
 	s.display.begin(label)
-	t, err := RunTrial(ctx, s.conns, p.Cell, p.Index, s.display.live)
+	t, err := client.RunTrial(ctx, s.conns, p.Cell, p.Index, s.display.live)
 	if t == nil {
 		s.display.end(0, 0, 0, "not run")
 		return fmt.Errorf("sweep: trial %s: %w", label, err)
@@ -86,7 +87,7 @@ func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 
 // record writes t's histogram bundle, then its row, so that a row never
 // names a missing file.
-func (s *sweeper) record(row *record.Row, t *Trial, p PlannedTrial) error {
+func (s *sweeper) record(row *record.Row, t *client.Trial, p PlannedTrial) error {
 	label := p.Label()
 	// The row number keeps names unique when a trial runs again on resume.
 	rel := path.Join(HistDir, fmt.Sprintf("%04d-%s.sbt", s.rows+1, p.Cell.FileLabel()+"-t"+strconv.Itoa(p.Index)))
@@ -102,7 +103,7 @@ func (s *sweeper) record(row *record.Row, t *Trial, p PlannedTrial) error {
 }
 
 // trialNote is the progress note of a finished trial.
-func trialNote(t *Trial, complete, cancelled bool) string {
+func trialNote(t *client.Trial, complete, cancelled bool) string {
 	var notes []string
 	switch {
 	case cancelled:
@@ -128,7 +129,7 @@ func codeCounts(byCode map[codes.Code]uint64, requests uint64) string {
 	}
 	var parts []string
 	for _, c := range slices.Sorted(maps.Keys(byCode)) {
-		parts = append(parts, CodeName(c)+"="+strconv.FormatUint(byCode[c], 10))
+		parts = append(parts, client.CodeName(c)+"="+strconv.FormatUint(byCode[c], 10))
 	}
 	if len(parts) == 0 {
 		return "0 errors of " + strconv.FormatUint(requests, 10) + " RPCs"
@@ -169,7 +170,7 @@ func checkCells(plan []PlannedTrial, conns int, lim *pb.Limits) (warnings []stri
 			return nil, fmt.Errorf("cell %s: io_latency %v exceeds the server's limit %v", label, j.GetIoLatency().AsDuration(), maxLat)
 		}
 		inFlight := c.Load.Concurrency
-		if c.Load.Mode == Open {
+		if c.Load.Mode == client.Open {
 			inFlight = c.Load.MaxInFlight
 		}
 		if maxJobs := int(lim.GetMaxJobsInFlight()); maxJobs > 0 && inFlight > maxJobs && !seen[label] {

@@ -1,4 +1,4 @@
-package client_test
+package sweep_test
 
 import (
 	"bytes"
@@ -19,7 +19,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/internal/clienttest"
+	"github.com/stratbench/stratbench/client/sweep"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/histogram"
@@ -33,7 +34,7 @@ const tinyMatrix = `{"strategies":["serial","pool"],"workloads":["cpu"],"concurr
 // sweepFake serves Run by waiting 1 ms, or until the RPC ends, and then
 // answering with handle's result, counting the calls in calls.
 func sweepFake(t *testing.T, calls *atomic.Int64, handle func(n int64) error) []grpc.ClientConnInterface {
-	return startFake(t, func(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse, error) {
+	return clienttest.StartFake(t, func(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse, error) {
 		n := calls.Add(1)
 		tm := time.NewTimer(time.Millisecond)
 		defer tm.Stop()
@@ -51,18 +52,18 @@ func sweepFake(t *testing.T, calls *atomic.Int64, handle func(n int64) error) []
 	})
 }
 
-func parseMatrix(t *testing.T, doc string) *client.Matrix {
+func parseMatrix(t *testing.T, doc string) *sweep.Matrix {
 	t.Helper()
-	m, err := client.ParseMatrix(strings.NewReader(doc))
+	m, err := sweep.ParseMatrix(strings.NewReader(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func sweepOptions(t *testing.T) client.SweepOptions {
-	return client.SweepOptions{
-		Server:     fakeInfo,
+func sweepOptions(t *testing.T) sweep.Options {
+	return sweep.Options{
+		Server:     clienttest.Info,
 		Client:     hostinfo.Fingerprint{Hostname: "loadhost", LogicalCPUs: 2},
 		ReportsDir: t.TempDir(),
 	}
@@ -71,7 +72,7 @@ func sweepOptions(t *testing.T) client.SweepOptions {
 // readRows reads the sweep's CSV, failing the test on any error.
 func readRows(t *testing.T, dir string) []record.Row {
 	t.Helper()
-	rows, err := record.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, sweep.ResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 	opts := sweepOptions(t)
 	var progress bytes.Buffer
 	opts.Progress = &progress
-	dir, err := client.Sweep(t.Context(), conns, parseMatrix(t, tinyMatrix), opts)
+	dir, err := sweep.Run(t.Context(), conns, parseMatrix(t, tinyMatrix), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 		Server map[string]any       `json:"server"`
 		Client hostinfo.Fingerprint `json:"client"`
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, client.HostsFile)); err != nil {
+	if b, err := os.ReadFile(filepath.Join(dir, sweep.HostsFile)); err != nil {
 		t.Error(err)
 	} else if err := json.Unmarshal(b, &hosts); err != nil || hosts.Server["hostname"] != "fakehost" ||
 		hosts.Server["ns_per_iteration"] != 250.0 || hosts.Client.Hostname != "loadhost" {
@@ -139,7 +140,7 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 		before := calls.Load()
 		opts := sweepOptions(t)
 		opts.Resume = dir
-		got, err := client.Sweep(t.Context(), conns, nil, opts)
+		got, err := sweep.Run(t.Context(), conns, nil, opts)
 		if err != nil || got != dir {
 			t.Fatalf("Sweep(resume) = %s, %v; want %s, nil", got, err, dir)
 		}
@@ -152,7 +153,7 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 	})
 
 	t.Run("resume runs the missing trial", func(t *testing.T) {
-		path := filepath.Join(dir, client.ResultsFile)
+		path := filepath.Join(dir, sweep.ResultsFile)
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -165,7 +166,7 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 		before := calls.Load()
 		opts := sweepOptions(t)
 		opts.Resume = dir
-		if _, err := client.Sweep(t.Context(), conns, nil, opts); err != nil {
+		if _, err := sweep.Run(t.Context(), conns, nil, opts); err != nil {
 			t.Fatal(err)
 		}
 		if calls.Load() == before {
@@ -218,7 +219,7 @@ func TestSweepCancelKeepsCompletedRows(t *testing.T) {
 	opts := sweepOptions(t)
 	opts.Progress = w
 	start := time.Now()
-	dir, err := client.Sweep(ctx, conns, parseMatrix(t, tinyMatrix), opts)
+	dir, err := sweep.Run(ctx, conns, parseMatrix(t, tinyMatrix), opts)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Sweep error = %v, want one wrapping context.Canceled", err)
 	}
@@ -241,7 +242,7 @@ func TestSweepCancelKeepsCompletedRows(t *testing.T) {
 
 	opts = sweepOptions(t)
 	opts.Resume = dir
-	if _, err := client.Sweep(t.Context(), conns, nil, opts); err != nil {
+	if _, err := sweep.Run(t.Context(), conns, nil, opts); err != nil {
 		t.Fatal(err)
 	}
 	done := completeTrials(readRows(t, dir))
@@ -278,7 +279,7 @@ func TestSweepRecordsServerErrors(t *testing.T) {
 			conns := sweepFake(t, &calls, tc.fail)
 			m := parseMatrix(t, `{"strategies":["serial","pool","semaphore","pipeline"],"concurrency":[2],
 				"duration":"50ms","warmup":"0s","trials":1}`)
-			dir, err := client.Sweep(t.Context(), conns, m, sweepOptions(t))
+			dir, err := sweep.Run(t.Context(), conns, m, sweepOptions(t))
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Fatalf("Sweep error = %v, want %q", err, tc.wantErr)
 			}
@@ -302,29 +303,29 @@ func TestSweepRecordsServerErrors(t *testing.T) {
 func TestSweepRefuses(t *testing.T) {
 	var calls atomic.Int64
 	conns := sweepFake(t, &calls, nil)
-	done, err := client.Sweep(t.Context(), conns, parseMatrix(t, tinyMatrix), sweepOptions(t))
+	done, err := sweep.Run(t.Context(), conns, parseMatrix(t, tinyMatrix), sweepOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	limited := &pb.InfoResponse{Hostname: "fakehost", Limits: &pb.Limits{MaxTasks: 8}}
 	for _, tc := range []struct {
 		name   string
-		m      *client.Matrix
+		m      *sweep.Matrix
 		conns  []grpc.ClientConnInterface
-		edit   func(*client.SweepOptions)
+		edit   func(*sweep.Options)
 		errHas []string
 	}{
-		{"no server info", parseMatrix(t, tinyMatrix), conns, func(o *client.SweepOptions) { o.Server = nil }, []string{"Info"}},
-		{"no matrix", nil, conns, func(*client.SweepOptions) {}, []string{"no matrix"}},
+		{"no server info", parseMatrix(t, tinyMatrix), conns, func(o *sweep.Options) { o.Server = nil }, []string{"Info"}},
+		{"no matrix", nil, conns, func(*sweep.Options) {}, []string{"no matrix"}},
 		{"cell over a server limit", parseMatrix(t, `{"tasks":[16]}`), conns,
-			func(o *client.SweepOptions) { o.Server = limited }, []string{"tasks 16", "limit 8"}},
+			func(o *sweep.Options) { o.Server = limited }, []string{"tasks 16", "limit 8"}},
 		{"more connections than open", parseMatrix(t, `{"connections":[8]}`), conns,
-			func(*client.SweepOptions) {}, []string{"connections 8", "4 connections"}},
+			func(*sweep.Options) {}, []string{"connections 8", "4 connections"}},
 		{"matrix with resume", parseMatrix(t, tinyMatrix), conns,
-			func(o *client.SweepOptions) { o.Resume = done }, []string{"pass no matrix"}},
+			func(o *sweep.Options) { o.Resume = done }, []string{"pass no matrix"}},
 		{"resume of a missing folder", nil, conns,
-			func(o *client.SweepOptions) { o.Resume = filepath.Join(t.TempDir(), "nope") }, []string{"nope"}},
-		{"resume against another host", nil, conns, func(o *client.SweepOptions) {
+			func(o *sweep.Options) { o.Resume = filepath.Join(t.TempDir(), "nope") }, []string{"nope"}},
+		{"resume against another host", nil, conns, func(o *sweep.Options) {
 			o.Resume, o.Server = done, &pb.InfoResponse{Hostname: "otherhost"}
 		}, []string{`"fakehost"`, `"otherhost"`}},
 	} {
@@ -332,7 +333,7 @@ func TestSweepRefuses(t *testing.T) {
 			before := calls.Load()
 			opts := sweepOptions(t)
 			tc.edit(&opts)
-			if _, err := client.Sweep(t.Context(), tc.conns, tc.m, opts); err == nil {
+			if _, err := sweep.Run(t.Context(), tc.conns, tc.m, opts); err == nil {
 				t.Fatal("Sweep succeeded")
 			} else {
 				for _, s := range tc.errHas {
@@ -363,7 +364,7 @@ func TestSweepTerminalProgress(t *testing.T) {
 	var out bytes.Buffer
 	opts.Progress, opts.Terminal = &out, true
 	m := parseMatrix(t, `{"strategies":["pool"],"concurrency":[2],"duration":"600ms","warmup":"0s","trials":1}`)
-	if _, err := client.Sweep(t.Context(), conns, m, opts); err != nil {
+	if _, err := sweep.Run(t.Context(), conns, m, opts); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()

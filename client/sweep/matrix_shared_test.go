@@ -1,4 +1,4 @@
-package client_test
+package sweep_test
 
 import (
 	"fmt"
@@ -8,11 +8,12 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/sweep"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
 func TestMatrixSharedCellJobs(t *testing.T) {
-	m, err := client.ParseMatrix(strings.NewReader(`{"strategies":["pool"],"workloads":["counter","transfer"],
+	m, err := sweep.ParseMatrix(strings.NewReader(`{"strategies":["pool"],"workloads":["counter","transfer"],
 		"cpu_iterations":[100],"io_latency":["3ms"],"syncs":["none"],"lock_orders":["try"],"accounts":[4]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +38,7 @@ func TestMatrixSharedCellJobs(t *testing.T) {
 	}
 	// A hand-made matrix that lists counter without syncs would send jobs
 	// the server refuses.
-	hand := &client.Matrix{Strategies: []string{"pool"}, Workloads: []string{"counter"}, Scopes: []string{"job"},
+	hand := &sweep.Matrix{Strategies: []string{"pool"}, Workloads: []string{"counter"}, Scopes: []string{"job"},
 		Tasks: []uint32{1}, Parallelism: []uint32{1}, CPUIterations: []uint64{1}, IOLatency: []string{"1ms"},
 		Concurrency: []int{1}, Connections: []int{1}, Duration: "1s", Warmup: "0s", Timeout: "1s", TrialsPerCell: 1, MaxInFlight: 1}
 	if _, err := hand.Cells(); err == nil || !strings.Contains(err.Error(), "syncs: empty, but workloads lists counter") {
@@ -50,7 +51,7 @@ func TestMatrixSharedCellJobs(t *testing.T) {
 // 8 accounts under both lock orders, at concurrency 1, 4 and 16, each job
 // carrying exactly the fields its workload needs.
 func TestBuiltinSharedMatrixCells(t *testing.T) {
-	m, err := client.BuiltinMatrix("shared")
+	m, err := sweep.BuiltinMatrix("shared")
 	if err != nil {
 		t.Fatal(err)
 	}

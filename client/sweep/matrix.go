@@ -1,4 +1,4 @@
-package client
+package sweep
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/stratbench/stratbench/client"
 )
 
 // Matrix is a sweep plan: values per axis, whose product is the sweep's
@@ -82,7 +84,7 @@ type Matrix struct {
 // Limits that ParseMatrix enforces besides those of [Load.Validate]
 // (MaxConcurrency, MaxConnections, MaxRate, MaxOpenInFlight). They bound
 // the client's own resources and the size of a plan; the server's limits
-// are its own and are checked by [Sweep] against the server's Info before
+// are its own and are checked by [Run] against the server's Info before
 // anything runs.
 const (
 	// MaxMatrixBytes is the largest matrix document ParseMatrix reads.
@@ -138,7 +140,7 @@ func ParseMatrix(r io.Reader) (*Matrix, error) {
 // fillDefaults gives empty axes and zero scalars their documented defaults.
 func (m *Matrix) fillDefaults() {
 	if len(m.Strategies) == 0 {
-		m.Strategies = append([]string(nil), StrategyNames...)
+		m.Strategies = append([]string(nil), client.StrategyNames...)
 	}
 	if len(m.Workloads) == 0 {
 		m.Workloads = []string{"cpu"}
@@ -163,13 +165,13 @@ func (m *Matrix) fillDefaults() {
 	if len(m.Syncs) == 0 {
 		m.Syncs = nil
 		if slices.Contains(m.Workloads, "counter") {
-			m.Syncs = append([]string(nil), SyncNames...)
+			m.Syncs = append([]string(nil), client.SyncNames...)
 		}
 	}
 	if len(m.LockOrders) == 0 {
 		m.LockOrders = nil
 		if slices.Contains(m.Workloads, "transfer") {
-			m.LockOrders = append([]string(nil), LockOrderNames...)
+			m.LockOrders = append([]string(nil), client.LockOrderNames...)
 		}
 	}
 	if len(m.Accounts) == 0 {
@@ -216,12 +218,12 @@ func (m *Matrix) check() error {
 		values []string
 		parse  func(string) error
 	}{
-		{"strategies", m.Strategies, func(s string) error { _, err := ParseStrategy(s); return err }},
-		{"workloads", m.Workloads, func(s string) error { _, err := ParseWorkload(s); return err }},
-		{"scopes", m.Scopes, func(s string) error { _, err := ParseScope(s); return err }},
+		{"strategies", m.Strategies, func(s string) error { _, err := client.ParseStrategy(s); return err }},
+		{"workloads", m.Workloads, func(s string) error { _, err := client.ParseWorkload(s); return err }},
+		{"scopes", m.Scopes, func(s string) error { _, err := client.ParseScope(s); return err }},
 		{"io_latency", m.IOLatency, func(s string) error { _, err := parseDuration(s, 0); return err }},
-		{"syncs", m.Syncs, func(s string) error { _, err := ParseSync(s); return err }},
-		{"lock_orders", m.LockOrders, func(s string) error { _, err := ParseLockOrder(s); return err }},
+		{"syncs", m.Syncs, func(s string) error { _, err := client.ParseSync(s); return err }},
+		{"lock_orders", m.LockOrders, func(s string) error { _, err := client.ParseLockOrder(s); return err }},
 	} {
 		seen := make(map[string]bool, len(a.values))
 		for i, v := range a.values {
@@ -264,15 +266,15 @@ func (m *Matrix) check() error {
 		}
 		seenAccounts[v] = true
 	}
-	if err := checkInts("concurrency", m.Concurrency, 1, MaxConcurrency); err != nil {
+	if err := checkInts("concurrency", m.Concurrency, 1, client.MaxConcurrency); err != nil {
 		return err
 	}
-	if err := checkInts("connections", m.Connections, 1, MaxConnections); err != nil {
+	if err := checkInts("connections", m.Connections, 1, client.MaxConnections); err != nil {
 		return err
 	}
 	for i, r := range m.Rates {
-		if math.IsNaN(r) || r <= 0 || r > MaxRate {
-			return fmt.Errorf("matrix: rates[%d]: %v is outside (0, %g] requests/s", i, r, float64(MaxRate))
+		if math.IsNaN(r) || r <= 0 || r > client.MaxRate {
+			return fmt.Errorf("matrix: rates[%d]: %v is outside (0, %g] requests/s", i, r, float64(client.MaxRate))
 		}
 	}
 	if _, err := parseDuration(m.Duration, time.Nanosecond); err != nil {
@@ -287,8 +289,8 @@ func (m *Matrix) check() error {
 	if m.TrialsPerCell < 1 || m.TrialsPerCell > MaxTrialsPerCell {
 		return fmt.Errorf("matrix: trials: %d is outside [1, %d]", m.TrialsPerCell, MaxTrialsPerCell)
 	}
-	if m.MaxInFlight < 1 || m.MaxInFlight > MaxOpenInFlight {
-		return fmt.Errorf("matrix: max_in_flight: %d is outside [1, %d]", m.MaxInFlight, MaxOpenInFlight)
+	if m.MaxInFlight < 1 || m.MaxInFlight > client.MaxOpenInFlight {
+		return fmt.Errorf("matrix: max_in_flight: %d is outside [1, %d]", m.MaxInFlight, client.MaxOpenInFlight)
 	}
 	// The product is bounded before Cells builds it, so that a small
 	// document cannot ask for billions of cells.

@@ -1,4 +1,4 @@
-package client_test
+package sweep_test
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/sweep"
 )
 
 // outageAfterFirstTrial is a plain progress writer that starts an outage
@@ -49,7 +49,7 @@ func TestSweepOutageMarksTrialIncomplete(t *testing.T) {
 	conns := sweepFake(t, &calls, o.onRPC)
 	opts := sweepOptions(t)
 	opts.Progress = o
-	dir, err := client.Sweep(t.Context(), conns, parseMatrix(t, tinyMatrix), opts)
+	dir, err := sweep.Run(t.Context(), conns, parseMatrix(t, tinyMatrix), opts)
 	if err == nil || !strings.Contains(err.Error(), "1 of 4 trials incomplete") || !strings.HasSuffix(err.Error(), "--resume "+dir) {
 		t.Fatalf("Sweep: %v; want an error counting 1 incomplete trial and saying how to resume", err)
 	}
@@ -72,7 +72,7 @@ func TestSweepOutageMarksTrialIncomplete(t *testing.T) {
 
 	opts = sweepOptions(t)
 	opts.Resume = dir
-	if _, err := client.Sweep(t.Context(), conns, nil, opts); err != nil {
+	if _, err := sweep.Run(t.Context(), conns, nil, opts); err != nil {
 		t.Fatal(err)
 	}
 	after := readRows(t, dir)

@@ -1,4 +1,4 @@
-package client
+package sweep
 
 import (
 	"fmt"
@@ -7,12 +7,13 @@ import (
 
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/stratbench/stratbench/client"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
 // PlannedTrial is one (cell, trial) pair of a sweep plan.
 type PlannedTrial struct {
-	Cell Cell
+	Cell client.Cell
 	// Index is the 1-based trial number, out of Of.
 	Index, Of int
 }
@@ -46,7 +47,7 @@ func (p PlannedTrial) Label() string {
 //
 // Cells fails when a value does not parse or no valid cell remains; a
 // matrix from [ParseMatrix] always has at least one cell.
-func (m *Matrix) Cells() ([]Cell, error) {
+func (m *Matrix) Cells() ([]client.Cell, error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
@@ -55,21 +56,21 @@ func (m *Matrix) Cells() ([]Cell, error) {
 	duration, _ := time.ParseDuration(m.Duration)
 	warmup, _ := time.ParseDuration(m.Warmup)
 	timeout, _ := time.ParseDuration(m.Timeout)
-	workloads := parseAll(m.Workloads, ParseWorkload)
-	scopes := parseAll(m.Scopes, ParseScope)
-	strategies := parseAll(m.Strategies, ParseStrategy)
+	workloads := parseAll(m.Workloads, client.ParseWorkload)
+	scopes := parseAll(m.Scopes, client.ParseScope)
+	strategies := parseAll(m.Strategies, client.ParseStrategy)
 	latencies := parseAll(m.IOLatency, time.ParseDuration)
 	// An empty shared-state axis is one unset value, so that the product
 	// still has cells for the workloads that do not use it.
-	syncs := orUnset(parseAll(m.Syncs, ParseSync))
-	orders := orUnset(parseAll(m.LockOrders, ParseLockOrder))
+	syncs := orUnset(parseAll(m.Syncs, client.ParseSync))
+	orders := orUnset(parseAll(m.LockOrders, client.ParseLockOrder))
 	accounts := orUnset(m.Accounts)
-	var loads []Load
+	var loads []client.Load
 	for _, c := range m.Concurrency {
-		loads = append(loads, Load{Mode: Closed, Concurrency: c})
+		loads = append(loads, client.Load{Mode: client.Closed, Concurrency: c})
 	}
 	for _, r := range m.Rates {
-		loads = append(loads, Load{Mode: Open, Rate: r, MaxInFlight: m.MaxInFlight})
+		loads = append(loads, client.Load{Mode: client.Open, Rate: r, MaxInFlight: m.MaxInFlight})
 	}
 
 	// Each index of the product is a number whose digits, outermost axis
@@ -82,10 +83,10 @@ func (m *Matrix) Cells() ([]Cell, error) {
 	}
 	type cellKey struct {
 		job  [11]uint64
-		load Load
+		load client.Load
 	}
 	seen := make(map[cellKey]bool, total)
-	var cells []Cell
+	var cells []client.Cell
 	digit := make([]int, len(radix))
 	for n := range total {
 		for a, rest := len(radix)-1, n; a >= 0; a-- {
@@ -132,7 +133,7 @@ func (m *Matrix) Cells() ([]Cell, error) {
 			continue
 		}
 		seen[k] = true
-		c := Cell{Job: job, Load: load}
+		c := client.Cell{Job: job, Load: load}
 		if err := c.Load.Validate(); err != nil {
 			return nil, fmt.Errorf("matrix: cell %s: %w", c.Label(), err)
 		}

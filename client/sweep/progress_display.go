@@ -1,9 +1,11 @@
-package client
+package sweep
 
 import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/stratbench/stratbench/client"
 )
 
 // progressDisplay shows a sweep's progress on w: on a terminal one line
@@ -20,7 +22,7 @@ type progressDisplay struct {
 	planned  time.Duration // warm-up plus measured phase of one trial
 	now      func() time.Time
 
-	cur       SweepProgress
+	cur       Progress
 	trialFrom time.Time     // start of the current trial
 	ran       int           // trials run (not skipped) so far
 	ranFor    time.Duration // their wall time
@@ -36,7 +38,7 @@ func newProgressDisplay(w io.Writer, terminal bool, total, done int, planned tim
 	if terminal {
 		d.width = TerminalWidth()
 	}
-	d.cur = SweepProgress{Done: done, Total: total}
+	d.cur = Progress{Done: done, Total: total}
 	return d
 }
 
@@ -68,7 +70,7 @@ func (d *progressDisplay) begin(label string) {
 }
 
 // live shows a snapshot of the current trial.
-func (d *progressDisplay) live(p Progress) {
+func (d *progressDisplay) live(p client.Progress) {
 	if d == nil {
 		return
 	}
