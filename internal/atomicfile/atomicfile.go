@@ -1,3 +1,5 @@
+// Package atomicfile replaces files so that a crash leaves either the old
+// content or the new, never a part. It imports nothing of the project.
 package atomicfile
 
 import (
