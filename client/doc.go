@@ -6,6 +6,7 @@
 // end, and turns a trial into a record.Row and a human or JSON summary.
 //
 // [RunTrial] runs one trial; [Dial] and [StartLocalServer] provide what it
-// runs against; the sweep files of this package run many trials from a
-// [Matrix].
+// runs against. Sweeps of many cells live in client/sweep, which imports
+// this package; this package never imports the sweep, the server or any
+// renderer of results/report.
 package client

@@ -81,7 +81,7 @@ type Matrix struct {
 	FailEvery uint32 `json:"fail_every"`
 }
 
-// Limits that ParseMatrix enforces besides those of [Load.Validate]
+// Limits that ParseMatrix enforces besides those of [client.Load.Validate]
 // (MaxConcurrency, MaxConnections, MaxRate, MaxOpenInFlight). They bound
 // the client's own resources and the size of a plan; the server's limits
 // are its own and are checked by [Run] against the server's Info before

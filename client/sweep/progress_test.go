@@ -11,7 +11,7 @@ import (
 	"github.com/stratbench/stratbench/internal/golden"
 )
 
-func TestSweepProgressRendering(t *testing.T) {
+func TestProgressRendering(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		p     sweep.Progress

@@ -34,7 +34,7 @@ func benchSource(rng *rand.Rand, host string, speed float64, hosts *record.Hosts
 	return s
 }
 
-func TestWriteBenchfmtGolden(t *testing.T) {
+func TestWriteGolden(t *testing.T) {
 	hosts, err := record.ParseHosts([]byte(`{"server":{"os":"linux","arch":"amd64"}}`))
 	if err != nil {
 		t.Fatal(err)

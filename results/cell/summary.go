@@ -77,7 +77,7 @@ type Summary struct {
 	// concurrency, of the cell's group: the closed-loop cells of the same
 	// host whose key differs only in concurrency. It is nil for open-loop
 	// cells and for groups with fewer than MinUSLLevels concurrency levels
-	// or whose fit failed. Cells of one group share one *USLFit.
+	// or whose fit failed. Cells of one group share one *usl.Model.
 	USL *usl.Model
 
 	group string // host and key without concurrency; see groupKey

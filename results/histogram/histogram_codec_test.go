@@ -134,13 +134,13 @@ func TestHistogramFileRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := histogram.ReadFile(path); !errors.Is(err, histogram.ErrFormat) {
-		t.Errorf("ReadHistogramFile of a corrupt file = %v, want ErrFormat", err)
+		t.Errorf("ReadFile of a corrupt file = %v, want ErrFormat", err)
 	}
 	if _, err := histogram.ReadFile(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("ReadHistogramFile of a missing file = %v, want os.ErrNotExist", err)
+		t.Errorf("ReadFile of a missing file = %v, want os.ErrNotExist", err)
 	}
 	if err := histogram.WriteFile(filepath.Join(dir, "no", "such", "dir"), h); err == nil {
-		t.Error("WriteHistogramFile into a missing directory succeeded")
+		t.Error("WriteFile into a missing directory succeeded")
 	}
 }
 

@@ -116,7 +116,7 @@ func TestTrialFileRejects(t *testing.T) {
 	}
 }
 
-func TestTrialHistogramsMerge(t *testing.T) {
+func TestTrialMerge(t *testing.T) {
 	a, b := sampleTrial(), sampleTrial()
 	b.Queue = histogramOf([]time.Duration{time.Microsecond})
 	a.Merge(b)

@@ -149,7 +149,7 @@ func TestMergeEqualsOneHistogram(t *testing.T) {
 	}
 }
 
-func TestMergeClientsRefuses(t *testing.T) {
+func TestClientsRefuses(t *testing.T) {
 	dir := t.TempDir()
 	h := &histogram.Trial{Latency: histogram.New()}
 	h.Latency.Record(time.Millisecond)
@@ -186,7 +186,7 @@ func TestMergeClientsRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := merge.Clients(tt.srcs)
 			if err == nil {
-				t.Fatal("MergeClients succeeded")
+				t.Fatal("Clients succeeded")
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
@@ -197,10 +197,10 @@ func TestMergeClientsRefuses(t *testing.T) {
 	}
 }
 
-// TestMergeClientsKeepsCompleteRow checks that a source holding a trial
+// TestClientsKeepsCompleteRow checks that a source holding a trial
 // twice, cut short then rerun (as a resumed sweep leaves it), merges its
 // complete row.
-func TestMergeClientsKeepsCompleteRow(t *testing.T) {
+func TestClientsKeepsCompleteRow(t *testing.T) {
 	dir := t.TempDir()
 	h := &histogram.Trial{Latency: histogram.New()}
 	h.Latency.RecordN(time.Millisecond, 10)

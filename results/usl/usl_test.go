@@ -22,7 +22,7 @@ func sseOf(f usl.Model, n, x []float64) float64 {
 	return s
 }
 
-func TestFitUSLExact(t *testing.T) {
+func TestFitExact(t *testing.T) {
 	tests := []usl.Model{
 		{Sigma: 0.05, Kappa: 0.0005, Lambda: 1000},
 		{Sigma: 0.2, Kappa: 0.01, Lambda: 5e4},
@@ -58,13 +58,13 @@ func TestFitUSLExact(t *testing.T) {
 	}
 }
 
-// TestFitUSLNoisy recovers known parameters from throughputs with 2%
+// TestFitNoisy recovers known parameters from throughputs with 2%
 // Gaussian multiplicative noise, ten seeds per truth. The tolerances (σ
 // within 0.03, κ within 30% + 2e-4, λ within 10%, N* within 25%) are about
 // 1.3× the worst error seen over 200 seeds of the same set-up; the fit must
 // also be a least-squares minimum: no worse than the truth itself on the
 // noisy points, and not improved by nudging any free parameter.
-func TestFitUSLNoisy(t *testing.T) {
+func TestFitNoisy(t *testing.T) {
 	truths := []usl.Model{
 		{Sigma: 0.05, Kappa: 0.0005, Lambda: 1000},
 		{Sigma: 0.2, Kappa: 0.01, Lambda: 5e4},
@@ -125,7 +125,7 @@ func TestFitUSLNoisy(t *testing.T) {
 	}
 }
 
-func TestFitUSLErrors(t *testing.T) {
+func TestFitErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		n, x []float64
@@ -142,7 +142,7 @@ func TestFitUSLErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := usl.Fit(tt.n, tt.x)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("FitUSL error %v, want one containing %q", err, tt.want)
+				t.Errorf("Fit error %v, want one containing %q", err, tt.want)
 			}
 		})
 	}
