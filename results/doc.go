@@ -31,4 +31,3 @@
 // No results package imports gRPC, the client or the server; only report
 // renders HTML.
 package results
-
