@@ -82,18 +82,25 @@ func hostsJSON(server *pb.InfoResponse, client hostinfo.Fingerprint) ([]byte, er
 	return append(b, '\n'), nil
 }
 
+// maxFolderHost is the most characters of a host name a report folder's
+// name takes: with the time and a suffix it stays far below the 255 bytes
+// file systems allow.
+const maxFolderHost = 64
+
 // folderName makes a host name safe as part of a folder name: letters,
-// digits, '.', '_' and '-' are kept and anything else becomes '_'.
+// digits, '.', '_' and '-' are kept, anything else becomes '_', and at most
+// maxFolderHost characters are kept.
 func folderName(host string) string {
 	if host == "" {
 		return "unknown"
 	}
-	return strings.Map(func(r rune) rune {
+	name := []rune(strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
 			return r
 		}
 		return '_'
-	}, host)
+	}, host))
+	return string(name[:min(len(name), maxFolderHost)])
 }
 
 // resumeState is what a report folder says about a sweep to resume.

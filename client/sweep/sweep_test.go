@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client/internal/clienttest"
@@ -380,5 +381,28 @@ func TestSweepTerminalProgress(t *testing.T) {
 	}
 	if !strings.HasSuffix(s, "\n") || strings.Count(s, "\n") != 2 {
 		t.Errorf("terminal progress has %d lines, want the error line and the final newline:\n%q", strings.Count(s, "\n"), s)
+	}
+}
+
+// TestSweepLongHostName: a 300-character host name (cleaned on arrival,
+// so at most hostinfo.MaxStringRunes) still makes a report folder, whose
+// name takes at most 64 characters of it, and every row is written.
+func TestSweepLongHostName(t *testing.T) {
+	var calls atomic.Int64
+	conns := sweepFake(t, &calls, nil)
+	opts := sweepOptions(t)
+	info := proto.Clone(clienttest.Info).(*pb.InfoResponse)
+	info.Hostname = strings.Repeat("h", 300)
+	hostinfo.CleanMessage(info)
+	opts.Server = info
+	dir, err := sweep.Run(t.Context(), conns, parseMatrix(t, tinyMatrix), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base := filepath.Base(dir); !strings.HasPrefix(base, strings.Repeat("h", 64)+"-") {
+		t.Errorf("report folder %s: want 64 characters of the host name, then the time", base)
+	}
+	if rows := readRows(t, dir); len(rows) != 4 {
+		t.Errorf("got %d rows, want 4", len(rows))
 	}
 }
