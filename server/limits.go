@@ -54,8 +54,10 @@ type Limits struct {
 }
 
 // taskBytes is a conservative estimate of the memory one in-flight task
-// holds at its peak (a goroutine's stack grown to 8 KiB, its g, and the
-// strategy's bookkeeping); DefaultLimits derives MaxTasksInFlight from it.
+// holds; DefaultLimits derives MaxTasksInFlight from it. Measured: one
+// goroutine-per-task job of 100 000 waiting I/O tasks took the server's
+// RSS from 14 MB to 495 MB, 4.9 KiB a task; the rest allows for a
+// goroutine's stack growing while it runs the kernel.
 const taskBytes = 10 << 10
 
 // DefaultLimits returns the limits of a server started without flags.
