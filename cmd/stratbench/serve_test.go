@@ -47,20 +47,27 @@ func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *bytes.Buffer)
 	return cmd, strings.TrimSpace(line), &stderr
 }
 
+// dialServe connects to the server at addr and waits until it answers Info.
+func dialServe(t *testing.T, addr string) pb.BenchServiceClient {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	c := pb.NewBenchServiceClient(conn)
+	if _, err := c.Info(t.Context(), &pb.InfoRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestServeSIGTERM: under load, SIGTERM lets a short job finish, cancels a
 // long one after the grace period with UNAVAILABLE, and exits 0 soon after.
 func TestServeSIGTERM(t *testing.T) {
 	const grace = 500 * time.Millisecond
 	cmd, addr, stderr := startServe(t, "--grace", grace.String())
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	c := pb.NewBenchServiceClient(conn)
-	if _, err := c.Info(t.Context(), &pb.InfoRequest{}); err != nil {
-		t.Fatal(err)
-	}
+	c := dialServe(t, addr)
 	job := func(d time.Duration) <-chan error {
 		ch := make(chan error, 1)
 		go func() {
@@ -82,7 +89,7 @@ func TestServeSIGTERM(t *testing.T) {
 	if err := <-long; status.Code(err) != codes.Unavailable {
 		t.Errorf("long job: %v, want UNAVAILABLE", err)
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	took := time.Since(start)
 	var exit *exec.ExitError
 	if errors.As(err, &exit) || err != nil {
@@ -148,15 +155,7 @@ func TestServeSecondSignalStopsAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := grpc.NewClient(strings.TrimSpace(addr), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	c := pb.NewBenchServiceClient(conn)
-	if _, err := c.Info(t.Context(), &pb.InfoRequest{}); err != nil {
-		t.Fatal(err)
-	}
+	c := dialServe(t, strings.TrimSpace(addr))
 	long := make(chan error, 1)
 	go func() {
 		_, err := c.Run(context.Background(), &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL,
