@@ -1,16 +1,15 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/stratbench/stratbench/internal/syncbuf"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/server"
 	"google.golang.org/grpc"
@@ -86,7 +85,7 @@ func TestShutdownLetsJobsFinishWithinGrace(t *testing.T) {
 }
 
 func TestShutdownCancelsJobsAfterGrace(t *testing.T) {
-	var log syncBuffer
+	var log syncbuf.Buffer
 	conn, stop, served := serveLoopbackLog(t, 100*time.Millisecond, &log)
 	c := pb.NewBenchServiceClient(conn)
 	job := started(t, c, ioJob(59*time.Second))
@@ -107,7 +106,7 @@ func TestShutdownCancelsJobsAfterGrace(t *testing.T) {
 // with UNAVAILABLE, so the graceful stop finishes without waiting out the
 // grace period; the log says no job was cancelled.
 func TestShutdownReportsNotServing(t *testing.T) {
-	var log syncBuffer
+	var log syncbuf.Buffer
 	conn, stop, served := serveLoopbackLog(t, time.Minute, &log)
 	watch, err := healthpb.NewHealthClient(conn).Watch(t.Context(), &healthpb.HealthCheckRequest{})
 	if err != nil {
@@ -131,30 +130,12 @@ func TestShutdownReportsNotServing(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // TestShutdownLogHonest: a stream that outlives the grace period (a health
 // watch of a service the server does not know, which shutdown does not
 // end) makes the stop forced, and the log says so without claiming that
 // jobs were cancelled: there were none.
 func TestShutdownLogHonest(t *testing.T) {
-	var log syncBuffer
+	var log syncbuf.Buffer
 	conn, stop, served := serveLoopbackLog(t, 100*time.Millisecond, &log)
 	watch, err := healthpb.NewHealthClient(conn).Watch(t.Context(), &healthpb.HealthCheckRequest{Service: "unknown"})
 	if err != nil {

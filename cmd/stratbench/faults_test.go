@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client/sweep"
+	"github.com/stratbench/stratbench/internal/syncbuf"
 	"github.com/stratbench/stratbench/results/histogram"
 	"github.com/stratbench/stratbench/results/record"
 )
@@ -25,29 +26,10 @@ import (
 // the command when runMainEnv is set (see TestMain). Each is bounded in
 // trials and time; together they take about 10 s on 2 cores.
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a child's
-// output copier and the reads of a test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // child is a `stratbench` process run from the test binary.
 type child struct {
 	cmd            *exec.Cmd
-	stdout, stderr syncBuffer
+	stdout, stderr syncbuf.Buffer
 	exited         chan struct{} // closed once cmd.Wait returned
 	err            error         // cmd.Wait's result, set before exited closes
 }
@@ -277,22 +259,19 @@ func rowsEqual(a, b record.Row) bool {
 		a.Errors == b.Errors && a.Histogram == b.Histogram && a.RunID == b.RunID
 }
 
-// triggerWriter is a syncBuffer that calls fire once, the first time the
+// triggerWriter is a syncbuf.Buffer that calls fire once, the first time the
 // text written contains on.
 type triggerWriter struct {
-	syncBuffer
-	on    string
-	fire  func()
-	fired bool
+	syncbuf.Buffer
+	on   string
+	fire func()
+	once sync.Once
 }
 
 func (w *triggerWriter) Write(p []byte) (int, error) {
-	n, err := w.syncBuffer.Write(p)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if !w.fired && strings.Contains(w.buf.String(), w.on) {
-		w.fired = true
-		w.fire()
+	n, err := w.Buffer.Write(p)
+	if strings.Contains(w.Buffer.String(), w.on) {
+		w.once.Do(w.fire)
 	}
 	return n, err
 }
