@@ -9,25 +9,21 @@ import (
 // Table maps the values of a wire enum P, other than UNSPECIFIED, one to one
 // onto the internal kinds K.
 type Table[P Enum, K comparable] struct {
-	pairs []pair[P, K]
+	kinds []K // kinds[i] is the kind of value i+1
 }
 
-type pair[P Enum, K comparable] struct {
-	p P
-	k K
-}
-
-func newTable[P Enum, K comparable](pairs ...pair[P, K]) Table[P, K] {
-	return Table[P, K]{pairs: pairs}
+// newTable returns the table mapping value i+1 of P to kinds[i], in the
+// enum's number order. TestTables checks it holds every value, and that a
+// kind's String is its value's word.
+func newTable[P Enum, K comparable](kinds ...K) Table[P, K] {
+	return Table[P, K]{kinds: kinds}
 }
 
 // Kind returns the internal kind of p; false for UNSPECIFIED or a value the
 // table does not hold.
 func (t Table[P, K]) Kind(p P) (K, bool) {
-	for _, x := range t.pairs {
-		if x.p == p {
-			return x.k, true
-		}
+	if i := int(p) - 1; i >= 0 && i < len(t.kinds) {
+		return t.kinds[i], true
 	}
 	var zero K
 	return zero, false
@@ -36,50 +32,29 @@ func (t Table[P, K]) Kind(p P) (K, bool) {
 // Proto returns the wire value of k; false for a kind the table does not
 // hold.
 func (t Table[P, K]) Proto(k K) (P, bool) {
-	for _, x := range t.pairs {
-		if x.k == k {
-			return x.p, true
+	for i, x := range t.kinds {
+		if x == k {
+			return P(i + 1), true
 		}
 	}
 	return 0, false
 }
 
-// Len returns the number of pairs, one per value of P other than
+// Len returns the number of kinds, one per value of P other than
 // UNSPECIFIED.
-func (t Table[P, K]) Len() int { return len(t.pairs) }
+func (t Table[P, K]) Len() int { return len(t.kinds) }
 
 // The tables, one per enum with an internal kind. Scope has none: the server
 // keeps pb.Scope itself.
 var (
-	Strategies = newTable(
-		pair[pb.Strategy, strategies.Kind]{pb.Strategy_STRATEGY_SERIAL, strategies.Serial},
-		pair[pb.Strategy, strategies.Kind]{pb.Strategy_STRATEGY_GOROUTINE_PER_TASK, strategies.GoroutinePerTask},
-		pair[pb.Strategy, strategies.Kind]{pb.Strategy_STRATEGY_POOL, strategies.Pool},
-		pair[pb.Strategy, strategies.Kind]{pb.Strategy_STRATEGY_SEMAPHORE, strategies.Semaphore},
-		pair[pb.Strategy, strategies.Kind]{pb.Strategy_STRATEGY_PIPELINE, strategies.Pipeline},
-	)
-	Workloads = newTable(
-		pair[pb.Workload, workload.Kind]{pb.Workload_WORKLOAD_CPU, workload.CPU},
-		pair[pb.Workload, workload.Kind]{pb.Workload_WORKLOAD_IO, workload.IO},
-		pair[pb.Workload, workload.Kind]{pb.Workload_WORKLOAD_MIXED, workload.Mixed},
-		pair[pb.Workload, workload.Kind]{pb.Workload_WORKLOAD_COUNTER, workload.Counter},
-		pair[pb.Workload, workload.Kind]{pb.Workload_WORKLOAD_TRANSFER, workload.Transfer},
-	)
-	Syncs = newTable(
-		pair[pb.Sync, workload.Sync]{pb.Sync_SYNC_MUTEX, workload.SyncMutex},
-		pair[pb.Sync, workload.Sync]{pb.Sync_SYNC_ATOMIC, workload.SyncAtomic},
-		pair[pb.Sync, workload.Sync]{pb.Sync_SYNC_SHARDED, workload.SyncSharded},
-		pair[pb.Sync, workload.Sync]{pb.Sync_SYNC_CHANNEL, workload.SyncChannel},
-		pair[pb.Sync, workload.Sync]{pb.Sync_SYNC_NONE, workload.SyncNone},
-	)
-	LockOrders = newTable(
-		pair[pb.LockOrder, workload.LockOrder]{pb.LockOrder_LOCK_ORDER_ORDERED, workload.LockOrdered},
-		pair[pb.LockOrder, workload.LockOrder]{pb.LockOrder_LOCK_ORDER_TRY, workload.LockTry},
-	)
+	Strategies = newTable[pb.Strategy](strategies.Serial, strategies.GoroutinePerTask,
+		strategies.Pool, strategies.Semaphore, strategies.Pipeline)
+	Workloads = newTable[pb.Workload](workload.CPU, workload.IO, workload.Mixed,
+		workload.Counter, workload.Transfer)
+	Syncs = newTable[pb.Sync](workload.SyncMutex, workload.SyncAtomic, workload.SyncSharded,
+		workload.SyncChannel, workload.SyncNone)
+	LockOrders = newTable[pb.LockOrder](workload.LockOrdered, workload.LockTry)
 	// ErrorPolicies maps a policy to whether the first failure cancels the
-	// job (strategies.Job.FailFast).
-	ErrorPolicies = newTable(
-		pair[pb.ErrorPolicy, bool]{pb.ErrorPolicy_ERROR_POLICY_FAIL_FAST, true},
-		pair[pb.ErrorPolicy, bool]{pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL, false},
-	)
+	// job (strategies.Job.FailFast): FAIL_FAST, COLLECT_ALL.
+	ErrorPolicies = newTable[pb.ErrorPolicy](true, false)
 )

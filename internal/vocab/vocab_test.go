@@ -129,6 +129,13 @@ func TestTables(t *testing.T) {
 	tableRoundTrip(t, vocab.Syncs, []workload.Sync{workload.SyncMutex, workload.SyncAtomic, workload.SyncSharded, workload.SyncChannel, workload.SyncNone})
 	tableRoundTrip(t, vocab.LockOrders, []workload.LockOrder{workload.LockOrdered, workload.LockTry})
 	tableRoundTrip(t, vocab.ErrorPolicies, []bool{true, false})
+	// bool has no String to check the order against.
+	if ff, _ := vocab.ErrorPolicies.Kind(pb.ErrorPolicy_ERROR_POLICY_FAIL_FAST); !ff {
+		t.Error("ERROR_POLICY_FAIL_FAST does not fail fast")
+	}
+	if ff, _ := vocab.ErrorPolicies.Kind(pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL); ff {
+		t.Error("ERROR_POLICY_COLLECT_ALL fails fast")
+	}
 }
 
 // kindString writes the String method of an internal kind type typ whose
