@@ -58,10 +58,10 @@ func TestRunTrialKnownLatency(t *testing.T) {
 					t.Fatalf("Requests = %d, Errors = %d %v; want some requests and no errors", tr.Requests, tr.Errors, tr.ErrorsByCode)
 				}
 				// 400 ms of 2 workers × 20 ms RPCs back to back, or of sends at
-			// 100/s: 40 requests either way.
-			if tr.Requests != 40 {
-				t.Errorf("Requests = %d, want 40", tr.Requests)
-			}
+				// 100/s: 40 requests either way.
+				if tr.Requests != 40 {
+					t.Errorf("Requests = %d, want 40", tr.Requests)
+				}
 				if p50 := tr.Hist.Latency.Quantile(0.5); p50 < latency*99/100 || p50 > latency*101/100 {
 					t.Errorf("p50 = %v, want %v within the histogram's 1%%", p50, latency)
 				}
