@@ -87,14 +87,37 @@ func Name[E Enum](e E) string {
 	return e.String()
 }
 
+// Column returns the word of e, or "" for UNSPECIFIED: the form of a CSV
+// column of an enum that only some workloads use (sync, lock_order,
+// error_policy). A value without a word gives the enum's own name.
+func Column[E Enum](e E) string {
+	if e == 0 {
+		return ""
+	}
+	return Name(e)
+}
+
 // Parse returns the value of E whose word is s. The error names what ("lock
 // order") and lists the words.
 func Parse[E Enum](what, s string) (E, error) {
-	ws := table[E]()
-	for i, w := range ws {
+	i, err := ParseWord(what, s, table[E]())
+	return E(i), err
+}
+
+// ParseWord returns the index of s in words, a vocabulary that is not a
+// proto enum's (such as a load's "closed" and "open"), where "" marks an
+// index without a word. The error names what and lists the words.
+func ParseWord(what, s string, words []string) (int, error) {
+	for i, w := range words {
 		if w != "" && w == s {
-			return E(i), nil
+			return i, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown %s %q: want one of %s", what, s, strings.Join(Words[E](), ", "))
+	var valid []string
+	for _, w := range words {
+		if w != "" {
+			valid = append(valid, w)
+		}
+	}
+	return 0, fmt.Errorf("unknown %s %q: want one of %s", what, s, strings.Join(valid, ", "))
 }
