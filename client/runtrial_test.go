@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/internal/clienttest"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
@@ -127,7 +128,7 @@ func TestRunTrialErrorsByCodeExact(t *testing.T) {
 	} {
 		t.Run(load.Mode.String(), func(t *testing.T) {
 			var calls atomic.Int64
-			conns := startFake(t, failEvery3rd(&calls))
+			conns := clienttest.StartFake(t, failEvery3rd(&calls))
 			tr, err := client.RunTrial(t.Context(), conns, client.Cell{Job: testJob, Load: load}, 1, nil)
 			if err != nil {
 				t.Fatalf("RunTrial: %v", err)
@@ -144,7 +145,7 @@ func TestRunTrialErrorsByCodeExact(t *testing.T) {
 				t.Errorf("latency count %d, error count %d, tasks %d; want 200, 100, 200",
 					tr.Hist.Latency.Count(), tr.Hist.Errors.Count(), tr.TasksCompleted)
 			}
-			row := tr.Row("r", fakeInfo, fakeFingerprint)
+			row := tr.Row("r", clienttest.Info, fakeFingerprint)
 			if row.Errors != 100 || row.ErrorsByCode["UNAVAILABLE"] != 50 || row.ErrorsByCode["RESOURCE_EXHAUSTED"] != 50 {
 				t.Errorf("row errors %d by code %v", row.Errors, row.ErrorsByCode)
 			}
@@ -249,7 +250,7 @@ func testRunTrialTimeout(t *testing.T) {
 }
 
 func TestRunTrialInvalid(t *testing.T) {
-	conns := startFake(t, sleepHandler(0))
+	conns := clienttest.StartFake(t, sleepHandler(0))
 	valid := client.Load{Mode: client.Closed, Concurrency: 1, Connections: 1, Requests: 1}
 	tests := []struct {
 		name string
@@ -257,7 +258,7 @@ func TestRunTrialInvalid(t *testing.T) {
 	}{
 		{"bad load", client.Cell{Job: testJob, Load: client.Load{Mode: client.Closed}}},
 		{"no job", client.Cell{Load: valid}},
-		{"too few connections", client.Cell{Job: testJob, Load: func() client.Load { l := valid; l.Connections = fakeConns + 1; return l }()}},
+		{"too few connections", client.Cell{Job: testJob, Load: func() client.Load { l := valid; l.Connections = clienttest.Conns + 1; return l }()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
