@@ -52,7 +52,7 @@ func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *bytes.Buffer)
 // The server admits at most 2 jobs; the signal is sent once a probe job is
 // refused because both are in flight, so no sleep orders the events.
 func TestServeSIGTERM(t *testing.T) {
-	const grace = 500 * time.Millisecond
+	const grace = time.Second
 	cmd, addr, stderr := startServe(t, "--grace", grace.String(), "--max-jobs", "2")
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
@@ -81,8 +81,18 @@ func TestServeSIGTERM(t *testing.T) {
 		}()
 		return ch
 	}
-	short, long := job(200*time.Millisecond), job(59*time.Second)
+	const shortJob = 500 * time.Millisecond // within the grace period
+	short, long := job(shortJob), job(59*time.Second)
 	for {
+		select {
+		case err := <-short:
+			// It ended before a probe saw it in flight: send another.
+			if err != nil {
+				t.Fatalf("short job: %v", err)
+			}
+			short = job(shortJob)
+		default:
+		}
 		_, err := c.Run(t.Context(), ioJob(0))
 		if status.Code(err) == codes.ResourceExhausted && strings.Contains(err.Error(), "server busy: 2 jobs in flight") {
 			break
