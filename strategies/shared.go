@@ -179,7 +179,7 @@ func (s sharedSerial) Run(ctx context.Context, job Job) (Result, error) {
 		t.task(ctx, i)
 		return true
 	})
-	return t.result(ctx)
+	return t.result()
 }
 
 // sharedPool is a pool whose workers outlive jobs: every job sharing it
@@ -217,7 +217,7 @@ func (p *sharedPool) Run(ctx context.Context, job Job) (Result, error) {
 	// The job's tasks run on the pool's workers; Run returns once they
 	// have all ended, so nothing of the job outlives the call.
 	done.Wait()
-	return t.result(ctx)
+	return t.result()
 }
 
 // submit queues pt, starting a worker first when more tasks are pending
