@@ -58,6 +58,10 @@ func jobCost(job Job, nsPerIteration float64) cost {
 // memory in flight.
 type admission struct {
 	jobs, tasks, cpu, bytes gauge
+	// schedP99 returns the recent p99 scheduling latency; past maxSched, new
+	// CPU work is refused while some is in flight. nil: not watched.
+	schedP99 func() time.Duration
+	maxSched time.Duration
 }
 
 func newAdmission(l Limits) *admission {
@@ -94,6 +98,12 @@ func (a *admission) admit(c cost) (release func(), err error) {
 		g    *gauge
 		n    int64
 		busy func(used int64) error
+	}
+	if c.cpu > 0 && a.schedP99 != nil && a.cpu.used.Load() > 0 {
+		if p := a.schedP99(); p > a.maxSched {
+			return nil, busy("goroutines wait %v (p99 over the last %v) for a thread, past the limit %v (serve --max-sched-latency); %v of CPU work in flight",
+				p.Round(time.Millisecond), schedWindow, a.maxSched, time.Duration(a.cpu.used.Load()).Round(time.Millisecond))
+		}
 	}
 	steps := []step{
 		{&a.jobs, 1, func(used int64) error {

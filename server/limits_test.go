@@ -69,6 +69,7 @@ func TestJobDurationBounded(t *testing.T) {
 func TestDeadlineCapped(t *testing.T) {
 	l := server.DefaultLimits()
 	l.MaxJobDuration = 50 * time.Millisecond
+	l.MaxCPUInFlight = time.Hour // 10⁷ iterations fit whatever GOMAXPROCS is
 	c, _, _ := start(t, l)
 	_, err := c.Run(context.Background(), &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_SERIAL, Workload: pb.Workload_WORKLOAD_CPU,
 		Tasks: 1, CpuIterations: l.MaxCPUIterations})

@@ -24,11 +24,13 @@ import (
 type Service struct {
 	pb.UnimplementedBenchServiceServer
 
-	limits   Limits
-	info     *pb.InfoResponse
-	registry *strategies.Registry
-	admit    *admission
-	jobs     sync.WaitGroup
+	limits    Limits
+	info      *pb.InfoResponse
+	registry  *strategies.Registry
+	admit     *admission
+	sched     *schedLatency // nil when Limits.MaxSchedLatency is 0
+	schedOnce sync.Once
+	jobs      sync.WaitGroup
 
 	// abort ends every running job when cancelled; see Abort.
 	abort       context.Context
@@ -41,7 +43,7 @@ func New(l Limits, info *pb.InfoResponse) *Service {
 	info = proto.Clone(info).(*pb.InfoResponse)
 	info.Limits = l.Proto()
 	abort, cancel := context.WithCancel(context.Background())
-	return &Service{
+	s := &Service{
 		limits:      l,
 		info:        info,
 		registry:    strategies.NewRegistry(l.MaxSharedStrategies, l.MaxSharedWorkers, l.SharedIdle),
@@ -49,6 +51,11 @@ func New(l Limits, info *pb.InfoResponse) *Service {
 		abort:       abort,
 		cancelAbort: cancel,
 	}
+	if l.MaxSchedLatency > 0 {
+		s.sched = newSchedLatency()
+		s.admit.schedP99, s.admit.maxSched = s.sched.P99, l.MaxSchedLatency
+	}
+	return s
 }
 
 // Info returns the host's fingerprint, limits and CPU-kernel calibration.
@@ -174,4 +181,7 @@ func (s *Service) Close() {
 	s.jobs.Wait()
 	s.registry.Close()
 	s.cancelAbort()
+	if s.sched != nil {
+		s.schedOnce.Do(s.sched.close)
+	}
 }

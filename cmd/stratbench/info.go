@@ -109,6 +109,7 @@ func writeInfo(w io.Writer, target string, server *pb.InfoResponse, client hosti
 		{"max jobs in flight", strconv.FormatUint(uint64(l.GetMaxJobsInFlight()), 10)},
 		{"max tasks in flight", strconv.FormatUint(uint64(l.GetMaxTasksInFlight()), 10)},
 		{"max cpu in flight", l.GetMaxCpuInFlight().AsDuration().String()},
+		{"max sched latency", l.GetMaxSchedLatency().AsDuration().String()},
 		{"max memory in flight", strconv.FormatUint(l.GetMaxMemoryInFlight(), 10)},
 		{"max shared strategies", strconv.FormatUint(uint64(l.GetMaxSharedStrategies()), 10)},
 		{"max shared workers", strconv.FormatUint(uint64(l.GetMaxSharedWorkers()), 10)},

@@ -806,8 +806,11 @@ type Limits struct {
 	MaxSharedWorkers uint32 `protobuf:"varint,17,opt,name=max_shared_workers,json=maxSharedWorkers,proto3" json:"max_shared_workers,omitempty"`
 	// How long an idle shared worker or instance lives.
 	SharedIdleTimeout *durationpb.Duration `protobuf:"bytes,18,opt,name=shared_idle_timeout,json=sharedIdleTimeout,proto3" json:"shared_idle_timeout,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// New CPU work is refused while goroutines' p99 wait for a thread is past
+	// this; 0 when not watched.
+	MaxSchedLatency *durationpb.Duration `protobuf:"bytes,19,opt,name=max_sched_latency,json=maxSchedLatency,proto3" json:"max_sched_latency,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Limits) Reset() {
@@ -962,6 +965,13 @@ func (x *Limits) GetMaxSharedWorkers() uint32 {
 func (x *Limits) GetSharedIdleTimeout() *durationpb.Duration {
 	if x != nil {
 		return x.SharedIdleTimeout
+	}
+	return nil
+}
+
+func (x *Limits) GetMaxSchedLatency() *durationpb.Duration {
+	if x != nil {
+		return x.MaxSchedLatency
 	}
 	return nil
 }
@@ -1154,7 +1164,7 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\flock_retries\x18\n" +
 	" \x01(\x04R\vlockRetries\x126\n" +
 	"\bfailures\x18\v \x03(\v2\x1a.stratbench.v1.TaskFailureR\bfailures\"\r\n" +
-	"\vInfoRequest\"\x8f\a\n" +
+	"\vInfoRequest\"\xd6\a\n" +
 	"\x06Limits\x12\x1b\n" +
 	"\tmax_tasks\x18\x01 \x01(\rR\bmaxTasks\x12,\n" +
 	"\x12max_cpu_iterations\x18\x02 \x01(\x04R\x10maxCpuIterations\x120\n" +
@@ -1174,7 +1184,8 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\x15max_header_list_bytes\x18\x0f \x01(\rR\x12maxHeaderListBytes\x122\n" +
 	"\x15max_shared_strategies\x18\x10 \x01(\rR\x13maxSharedStrategies\x12,\n" +
 	"\x12max_shared_workers\x18\x11 \x01(\rR\x10maxSharedWorkers\x12I\n" +
-	"\x13shared_idle_timeout\x18\x12 \x01(\v2\x19.google.protobuf.DurationR\x11sharedIdleTimeout\"\xd0\x03\n" +
+	"\x13shared_idle_timeout\x18\x12 \x01(\v2\x19.google.protobuf.DurationR\x11sharedIdleTimeout\x12E\n" +
+	"\x11max_sched_latency\x18\x13 \x01(\v2\x19.google.protobuf.DurationR\x0fmaxSchedLatency\"\xd0\x03\n" +
 	"\fInfoResponse\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x0e\n" +
 	"\x02os\x18\x02 \x01(\tR\x02os\x12\x12\n" +
@@ -1275,16 +1286,17 @@ var file_stratbench_v1_stratbench_proto_depIdxs = []int32{
 	12, // 11: stratbench.v1.Limits.max_cpu_in_flight:type_name -> google.protobuf.Duration
 	12, // 12: stratbench.v1.Limits.max_job_duration:type_name -> google.protobuf.Duration
 	12, // 13: stratbench.v1.Limits.shared_idle_timeout:type_name -> google.protobuf.Duration
-	10, // 14: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
-	6,  // 15: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
-	9,  // 16: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
-	8,  // 17: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
-	11, // 18: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
-	17, // [17:19] is the sub-list for method output_type
-	15, // [15:17] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	12, // 14: stratbench.v1.Limits.max_sched_latency:type_name -> google.protobuf.Duration
+	10, // 15: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
+	6,  // 16: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
+	9,  // 17: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
+	8,  // 18: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
+	11, // 19: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
+	18, // [18:20] is the sub-list for method output_type
+	16, // [16:18] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_stratbench_v1_stratbench_proto_init() }
