@@ -10,8 +10,9 @@ import (
 )
 
 // ErrNotShareable is returned by Registry.Get for strategies that have no
-// server-wide form: goroutine-per-task is unbounded and a pipeline's stages
-// belong to one job.
+// server-wide form: goroutine-per-task is unbounded, a pipeline's stages
+// belong to one job, and a conc pool or an errgroup is waited for as a
+// whole.
 var ErrNotShareable = errors.New("strategy has no server scope")
 
 // ErrRegistryFull is returned by Registry.Get when it already holds its
@@ -22,43 +23,51 @@ var ErrRegistryFull = errors.New("too many distinct server-scoped strategies")
 var ErrRegistryClosed = errors.New("registry closed")
 
 // Registry holds server-scoped strategies: one instance per (kind,
-// parallelism), shared by every job that asks for it, so that its limit is a
-// bulkhead across concurrent jobs. Serial, Pool and Semaphore can be shared.
+// implementation, parallelism), shared by every job that asks for it, so
+// that its limit is a bulkhead across concurrent jobs. Serial, Pool and
+// Semaphore can be shared, and the ants and pond pools (see Shareable).
 // The zero value is not usable; call NewRegistry.
 type Registry struct {
 	max    int
 	mu     sync.Mutex
 	m      map[registryKey]Strategy
-	pools  []*sharedPool
+	stops  []func() // stop the long-lived pools' workers and wait for them
 	closed bool
 }
 
 type registryKey struct {
 	kind        Kind
+	impl        Implementation
 	parallelism int
 }
 
 // NewRegistry returns a Registry holding at most max instances. A shared
 // pool's workers live until Close, so max bounds the goroutines a registry
-// can hold to max × the largest parallelism allowed.
+// can hold to max × the largest parallelism allowed (plus one clock
+// goroutine per ants pool).
 func NewRegistry(max int) *Registry {
 	return &Registry{max: max, m: make(map[registryKey]Strategy)}
 }
 
-// Get returns the shared instance of kind k with the given parallelism,
-// creating it on first use. Serial ignores parallelism.
+// Get returns the shared instance of kind k, in the project's own
+// implementation, with the given parallelism: GetImpl(k, Own, parallelism).
 func (r *Registry) Get(k Kind, parallelism int) (Strategy, error) {
-	switch k {
-	case Serial:
+	return r.GetImpl(k, Own, parallelism)
+}
+
+// GetImpl returns the shared instance of kind k carried out by impl with the
+// given parallelism, creating it on first use. Serial ignores parallelism.
+// It fails with ErrNotShareable unless Shareable(k, impl).
+func (r *Registry) GetImpl(k Kind, impl Implementation, parallelism int) (Strategy, error) {
+	switch {
+	case !Shareable(k, impl):
+		return nil, fmt.Errorf("%v/%v: %w", k, impl, ErrNotShareable)
+	case k == Serial:
 		parallelism = 1
-	case Pool, Semaphore:
-		if parallelism < 1 {
-			return nil, fmt.Errorf("%v with parallelism %d: must be at least 1", k, parallelism)
-		}
-	default:
-		return nil, fmt.Errorf("%v: %w", k, ErrNotShareable)
+	case parallelism < 1:
+		return nil, fmt.Errorf("%v with parallelism %d: must be at least 1", k, parallelism)
 	}
-	key := registryKey{k, parallelism}
+	key := registryKey{k, impl, parallelism}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -71,30 +80,32 @@ func (r *Registry) Get(k Kind, parallelism int) (Strategy, error) {
 		return nil, fmt.Errorf("%w: limit %d", ErrRegistryFull, r.max)
 	}
 	var s Strategy
-	switch k {
-	case Serial:
+	switch {
+	case k == Serial:
 		s = sharedSerial{w: semaphore.NewWeighted(1)}
-	case Pool:
-		p := newSharedPool(parallelism)
-		r.pools = append(r.pools, p)
-		s = p
-	case Semaphore:
+	case k == Semaphore:
 		s = newSemaphore(parallelism)
+	default:
+		newPool := map[Implementation]func(int) *gatedPool{Own: newSharedPool, Ants: newSharedAnts, Pond: newSharedPond}[impl]
+		p := newPool(parallelism)
+		r.stops = append(r.stops, p.close)
+		s = p
 	}
 	r.m[key] = s
 	return s, nil
 }
 
-// Close stops the shared pools' workers and waits for them. Every job run
-// through the registry's strategies must have returned before Close is
-// called. Get fails after Close; Close is idempotent.
+// Close stops the shared pools' workers (and an ants pool's background
+// goroutines) and waits for them. Every job run through the registry's
+// strategies must have returned before Close is called. Get fails after
+// Close; Close is idempotent.
 func (r *Registry) Close() {
 	r.mu.Lock()
-	pools := r.pools
-	r.pools, r.closed = nil, true
+	stops := r.stops
+	r.stops, r.closed = nil, true
 	r.mu.Unlock()
-	for _, p := range pools {
-		p.close()
+	for _, stop := range stops {
+		stop()
 	}
 }
 
@@ -117,55 +128,30 @@ func (s sharedSerial) Run(ctx context.Context, job Job) (Result, error) {
 	return t.result(ctx)
 }
 
-// sharedPool is a pool whose workers outlive jobs: every job sharing it
-// submits its tasks to one bounded channel read by the same workers.
-type sharedPool struct {
-	work chan poolTask
-	wg   sync.WaitGroup
-}
-
-type poolTask struct {
-	ctx  context.Context
-	t    *tally
-	i    int
-	done *sync.WaitGroup
-}
-
-func newSharedPool(workers int) *sharedPool {
-	p := &sharedPool{work: make(chan poolTask, queueDepth(workers))}
+// newSharedPool returns a server-scoped pool of the project's own: workers
+// goroutines that outlive jobs, reading every sharing job's tasks from one
+// bounded channel, behind a gate (see gatedPool). close closes the channel
+// and waits for the workers.
+func newSharedPool(workers int) *gatedPool {
+	g := newGatedPool(workers)
+	work := make(chan poolTask, queueDepth(workers))
+	var wg sync.WaitGroup
 	for range workers {
-		p.wg.Go(func() {
-			for pt := range p.work {
-				pt.t.task(pt.ctx, pt.i)
-				pt.done.Done()
+		wg.Go(func() {
+			for pt := range work {
+				g.run(pt)
 			}
 		})
 	}
-	return p
-}
-
-func (p *sharedPool) Run(ctx context.Context, job Job) (Result, error) {
-	ctx, t, cancel := begin(ctx, job)
-	defer cancel()
-	var done sync.WaitGroup
-	feed(ctx, t, job.Tasks, func(i int) bool {
-		done.Add(1)
-		select {
-		case p.work <- poolTask{ctx: ctx, t: t, i: i, done: &done}:
-			return true
-		case <-ctx.Done():
-			done.Done()
-			return false
-		}
-	})
-	// The job's tasks run on the pool's workers; Run returns once they
-	// have all ended, so nothing of the job outlives the call.
-	done.Wait()
-	return t.result(ctx)
-}
-
-// close stops the workers once the queue drains and waits for them.
-func (p *sharedPool) close() {
-	close(p.work)
-	p.wg.Wait()
+	// The gate holds the tasks in flight to workers, so the send never
+	// waits for long.
+	g.submit = func(pt poolTask) error {
+		work <- pt
+		return nil
+	}
+	g.close = func() {
+		close(work)
+		wg.Wait()
+	}
+	return g
 }
