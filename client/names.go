@@ -43,6 +43,13 @@ var (
 		pb.LockOrder_LOCK_ORDER_ORDERED: "ordered",
 		pb.LockOrder_LOCK_ORDER_TRY:     "try",
 	}
+	implementationNames = [...]string{
+		pb.Implementation_IMPLEMENTATION_OWN:      "own",
+		pb.Implementation_IMPLEMENTATION_ANTS:     "ants",
+		pb.Implementation_IMPLEMENTATION_POND:     "pond",
+		pb.Implementation_IMPLEMENTATION_CONC:     "conc",
+		pb.Implementation_IMPLEMENTATION_ERRGROUP: "errgroup",
+	}
 	errorPolicyNames = [...]string{
 		pb.ErrorPolicy_ERROR_POLICY_FAIL_FAST:   "fail-fast",
 		pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL: "collect-all",
@@ -59,6 +66,9 @@ var (
 	SyncNames        = syncNames[1:]
 	LockOrderNames   = lockOrderNames[1:]
 	ErrorPolicyNames = errorPolicyNames[1:]
+	// ImplementationNames lists the implementations; which strategy
+	// accepts which is the server's to say (strategies.Implementations).
+	ImplementationNames = implementationNames[1:]
 )
 
 // ParseStrategy returns the strategy named s, one of [StrategyNames]; the
@@ -101,6 +111,13 @@ func ParseErrorPolicy(s string) (pb.ErrorPolicy, error) {
 	return pb.ErrorPolicy(i), err
 }
 
+// ParseImplementation returns the implementation named s, one of
+// [ImplementationNames].
+func ParseImplementation(s string) (pb.Implementation, error) {
+	i, err := parseName("implementation", s, implementationNames[:])
+	return pb.Implementation(i), err
+}
+
 // ParseMode returns the mode named s: "closed" or "open".
 func ParseMode(s string) (Mode, error) {
 	i, err := parseName("mode", s, []string{Closed: "closed", Open: "open"})
@@ -141,6 +158,15 @@ func LockOrderName(o pb.LockOrder) string {
 		return ""
 	}
 	return name(int(o), lockOrderNames[:], o.String())
+}
+
+// ImplementationName returns the lowercase name of impl, such as "ants";
+// IMPLEMENTATION_UNSPECIFIED, which the server treats as its own, is "own".
+func ImplementationName(impl pb.Implementation) string {
+	if impl == pb.Implementation_IMPLEMENTATION_UNSPECIFIED {
+		impl = pb.Implementation_IMPLEMENTATION_OWN
+	}
+	return name(int(impl), implementationNames[:], impl.String())
 }
 
 // ErrorPolicyName returns the lowercase name of p, such as "collect-all",

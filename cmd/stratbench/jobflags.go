@@ -16,20 +16,21 @@ import (
 
 // jobFlags are the flags that describe the job every RPC of a run carries.
 type jobFlags struct {
-	strategy      string
-	workload      string
-	scope         string
-	tasks         uint
-	parallelism   uint
-	cpuIterations uint64
-	ioLatency     time.Duration
-	failEvery     uint
-	panicEvery    uint
-	failFast      bool
-	errorPolicy   string
-	sync          string
-	accounts      uint
-	lockOrder     string
+	strategy       string
+	implementation string
+	workload       string
+	scope          string
+	tasks          uint
+	parallelism    uint
+	cpuIterations  uint64
+	ioLatency      time.Duration
+	failEvery      uint
+	panicEvery     uint
+	failFast       bool
+	errorPolicy    string
+	sync           string
+	accounts       uint
+	lockOrder      string
 }
 
 // defaultAccounts is the transfer workload's --accounts when not given.
@@ -38,6 +39,9 @@ const defaultAccounts = 8
 // register defines the job flags on fs.
 func (j *jobFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&j.strategy, "strategy", "pool", "how a job's tasks are scheduled: "+strings.Join(client.StrategyNames, "|"))
+	fs.StringVar(&j.implementation, "implementation", "own",
+		"whose code runs the strategy: "+strings.Join(client.ImplementationNames, "|")+
+			" (pool: own, ants, pond, conc; semaphore: own, errgroup; goroutine-per-task: own, conc; others: own)")
 	fs.StringVar(&j.workload, "workload", "cpu", "what each task does: "+strings.Join(client.WorkloadNames, "|"))
 	fs.StringVar(&j.scope, "scope", "job", "where the strategy's limit lives: "+strings.Join(client.ScopeNames, "|"))
 	fs.UintVar(&j.tasks, "tasks", 16, "tasks per job")
@@ -71,6 +75,13 @@ func (j *jobFlags) request(set map[string]bool) (*pb.RunRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--workload: %w", err)
 	}
+	impl, err := client.ParseImplementation(j.implementation)
+	if err != nil {
+		return nil, fmt.Errorf("--implementation: %w", err)
+	}
+	if impl == pb.Implementation_IMPLEMENTATION_OWN {
+		impl = pb.Implementation_IMPLEMENTATION_UNSPECIFIED // the same request as before the field existed
+	}
 	scope, err := client.ParseScope(j.scope)
 	if err != nil {
 		return nil, fmt.Errorf("--scope: %w", err)
@@ -89,14 +100,15 @@ func (j *jobFlags) request(set map[string]bool) (*pb.RunRequest, error) {
 		}
 	}
 	req := &pb.RunRequest{
-		Strategy:    strategy,
-		Workload:    workload,
-		Scope:       scope,
-		Tasks:       uint32(j.tasks),
-		Parallelism: uint32(j.parallelism),
-		FailEvery:   uint32(j.failEvery),
-		PanicEvery:  uint32(j.panicEvery),
-		FailFast:    j.failFast,
+		Strategy:       strategy,
+		Implementation: impl,
+		Workload:       workload,
+		Scope:          scope,
+		Tasks:          uint32(j.tasks),
+		Parallelism:    uint32(j.parallelism),
+		FailEvery:      uint32(j.failEvery),
+		PanicEvery:     uint32(j.panicEvery),
+		FailFast:       j.failFast,
 	}
 	if err := j.errorPolicyInto(req, set); err != nil {
 		return nil, err
