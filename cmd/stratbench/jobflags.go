@@ -12,6 +12,7 @@ import (
 
 	"github.com/stratbench/stratbench/client"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/strategies"
 )
 
 // jobFlags are the flags that describe the job every RPC of a run carries.
@@ -79,12 +80,15 @@ func (j *jobFlags) request(set map[string]bool) (*pb.RunRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--implementation: %w", err)
 	}
-	if impl == pb.Implementation_IMPLEMENTATION_OWN {
-		impl = pb.Implementation_IMPLEMENTATION_UNSPECIFIED // the same request as before the field existed
-	}
 	scope, err := client.ParseScope(j.scope)
 	if err != nil {
 		return nil, fmt.Errorf("--scope: %w", err)
+	}
+	if err := checkImplementation(strategy, impl, scope); err != nil {
+		return nil, err
+	}
+	if impl == pb.Implementation_IMPLEMENTATION_OWN {
+		impl = pb.Implementation_IMPLEMENTATION_UNSPECIFIED // the same request as before the field existed
 	}
 	for _, f := range []struct {
 		name  string
@@ -216,6 +220,26 @@ func checkLimits(req *pb.RunRequest, l *pb.Limits) error {
 	}
 	if m := l.GetMaxIoLatency().AsDuration(); m > 0 && req.GetIoLatency().AsDuration() > m {
 		return fmt.Errorf("--io-latency %v is above the server's limit of %v", req.GetIoLatency().AsDuration(), m)
+	}
+	return nil
+}
+
+// checkImplementation refuses, as the server would, an implementation the
+// strategy does not have or a server scope it cannot share, naming both
+// flags and what they accept, before any RPC is sent.
+func checkImplementation(s pb.Strategy, impl pb.Implementation, scope pb.Scope) error {
+	k, i := strategies.Kind(s), strategies.Implementation(max(impl, pb.Implementation_IMPLEMENTATION_OWN))
+	if !strategies.Supports(k, i) {
+		var names []string
+		for _, x := range strategies.Implementations(k) {
+			names = append(names, x.String())
+		}
+		return fmt.Errorf("--implementation %s is not available for --strategy %s, which accepts %s",
+			client.ImplementationName(impl), client.StrategyName(s), strings.Join(names, ", "))
+	}
+	if scope == pb.Scope_SCOPE_SERVER && !strategies.Shareable(k, i) && strategies.Shareable(k, strategies.Own) {
+		return fmt.Errorf("--scope server is not supported by --strategy %s with --implementation %s: it is waited for as a whole; use --scope job",
+			client.StrategyName(s), client.ImplementationName(impl))
 	}
 	return nil
 }
