@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 
+	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/strategies"
 )
@@ -14,13 +15,11 @@ import (
 // refused with a message naming both fields and what they accept.
 func validateImplementation(req *pb.RunRequest, j *Job) error {
 	impl := req.GetImplementation()
-	switch impl {
-	case pb.Implementation_IMPLEMENTATION_UNSPECIFIED:
-		j.Implementation = strategies.Own
-	case pb.Implementation_IMPLEMENTATION_OWN, pb.Implementation_IMPLEMENTATION_ANTS, pb.Implementation_IMPLEMENTATION_POND,
-		pb.Implementation_IMPLEMENTATION_CONC, pb.Implementation_IMPLEMENTATION_ERRGROUP:
-		j.Implementation = strategies.Implementation(impl)
-	default:
+	if impl == pb.Implementation_IMPLEMENTATION_UNSPECIFIED {
+		impl = pb.Implementation_IMPLEMENTATION_OWN
+	}
+	var ok bool
+	if j.Implementation, ok = vocab.Implementations.Kind(impl); !ok {
 		return invalid("implementation", "is %v; must be one of %s", impl, implementationNames(strategies.AllImplementations))
 	}
 	if !strategies.Supports(j.Strategy, j.Implementation) {
@@ -36,11 +35,15 @@ func validateImplementation(req *pb.RunRequest, j *Job) error {
 }
 
 // strategyName is the proto enum name of k, as the request spells it.
-func strategyName(k strategies.Kind) string { return pb.Strategy(k).String() }
+func strategyName(k strategies.Kind) string {
+	p, _ := vocab.Strategies.Proto(k)
+	return p.String()
+}
 
 // implementationName is the proto enum name of impl.
 func implementationName(impl strategies.Implementation) string {
-	return pb.Implementation(impl).String()
+	p, _ := vocab.Implementations.Proto(impl)
+	return p.String()
 }
 
 func implementationNames(impls []strategies.Implementation) string {

@@ -45,7 +45,7 @@ func (p antsPool) Run(ctx context.Context, job Job) (Result, error) {
 	})
 	wg.Wait()
 	releaseAnts(ap.ReleaseContext)
-	return t.result(ctx)
+	return t.result()
 }
 
 // releaseAnts closes an ants pool and waits for its workers and background

@@ -24,7 +24,7 @@ func (p concPool) Run(ctx context.Context, job Job) (Result, error) {
 		return true
 	})
 	cp.Wait()
-	return t.result(ctx)
+	return t.result()
 }
 
 // concWaitGroup is goroutine-per-task with github.com/sourcegraph/conc's
@@ -41,5 +41,5 @@ func (concWaitGroup) Run(ctx context.Context, job Job) (Result, error) {
 		return true
 	})
 	wg.Wait()
-	return t.result(ctx)
+	return t.result()
 }

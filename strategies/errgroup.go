@@ -26,5 +26,5 @@ func (e errgroupLimit) Run(ctx context.Context, job Job) (Result, error) {
 		return true
 	})
 	_ = g.Wait() // always nil: every task returns nil
-	return t.result(ctx)
+	return t.result()
 }

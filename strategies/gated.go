@@ -57,5 +57,5 @@ func (g *gatedPool) Run(ctx context.Context, job Job) (Result, error) {
 		return true
 	})
 	done.Wait()
-	return t.result(ctx)
+	return t.result()
 }

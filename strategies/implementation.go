@@ -24,23 +24,6 @@ const (
 // AllImplementations lists every implementation, in a stable order.
 var AllImplementations = []Implementation{Own, Ants, Pond, Conc, Errgroup}
 
-// String returns the lowercase name used on the command line and in CSV files.
-func (i Implementation) String() string {
-	switch i {
-	case Own:
-		return "own"
-	case Ants:
-		return "ants"
-	case Pond:
-		return "pond"
-	case Conc:
-		return "conc"
-	case Errgroup:
-		return "errgroup"
-	}
-	return fmt.Sprintf("Implementation(%d)", int(i))
-}
-
 // Implementations lists the implementations of kind k, Own first; nil if k
 // is not a Kind.
 func Implementations(k Kind) []Implementation {

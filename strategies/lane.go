@@ -47,10 +47,17 @@ func (l *lane) rest() {
 
 // task runs task i, keeping its completion in the lane.
 func (l *lane) task(ctx context.Context, i int) {
-	if v, ok := l.t.run(ctx, i, false); ok {
-		l.completed++
-		l.checksum += l.t.fold(i, v)
+	v, ok := l.t.run(ctx, i, false)
+	if !ok {
+		return
 	}
+	f, err := l.t.fold(i, v)
+	if err != nil {
+		l.t.fail(ctx, i, err)
+		return
+	}
+	l.completed++
+	l.checksum += f
 }
 
 // flush adds the lane's counts to the tally. The worker calls it last.

@@ -24,7 +24,7 @@ func (p pondPool) Run(ctx context.Context, job Job) (Result, error) {
 	// Every queued task runs, even once ctx is done: each then only counts
 	// itself cancelled.
 	pp.StopAndWait()
-	return t.result(ctx)
+	return t.result()
 }
 
 // newSharedPond returns a server-scoped pond pool: one long-lived pool of

@@ -125,7 +125,7 @@ func (s sharedSerial) Run(ctx context.Context, job Job) (Result, error) {
 		t.task(ctx, i)
 		return true
 	})
-	return t.result(ctx)
+	return t.result()
 }
 
 // newSharedPool returns a server-scoped pool of the project's own: workers

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/strategies"
 )
@@ -180,7 +181,8 @@ func parseAll[T any](values []string, parse func(string) (T, error)) []T {
 // (UNSPECIFIED is own) at scope sc; it refuses other combinations with
 // InvalidArgument.
 func runs(s pb.Strategy, impl pb.Implementation, sc pb.Scope) bool {
-	k, i := strategies.Kind(s), strategies.Implementation(max(impl, pb.Implementation_IMPLEMENTATION_OWN))
+	k, _ := vocab.Strategies.Kind(s)
+	i, _ := vocab.Implementations.Kind(max(impl, pb.Implementation_IMPLEMENTATION_OWN))
 	if !strategies.Supports(k, i) {
 		return false
 	}

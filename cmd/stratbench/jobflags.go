@@ -10,7 +10,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/strategies"
 )
@@ -39,12 +39,12 @@ const defaultAccounts = 8
 
 // register defines the job flags on fs.
 func (j *jobFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&j.strategy, "strategy", "pool", "how a job's tasks are scheduled: "+strings.Join(client.StrategyNames, "|"))
-	fs.StringVar(&j.implementation, "implementation", "own",
-		"whose code runs the strategy: "+strings.Join(client.ImplementationNames, "|")+
+	fs.StringVar(&j.strategy, "strategy", vocab.Name(pb.Strategy_STRATEGY_POOL), "how a job's tasks are scheduled: "+strings.Join(vocab.Words[pb.Strategy](), "|"))
+	fs.StringVar(&j.implementation, "implementation", vocab.Name(pb.Implementation_IMPLEMENTATION_OWN),
+		"whose code runs the strategy: "+strings.Join(vocab.Words[pb.Implementation](), "|")+
 			" (pool: own, ants, pond, conc; semaphore: own, errgroup; goroutine-per-task: own, conc; others: own)")
-	fs.StringVar(&j.workload, "workload", "cpu", "what each task does: "+strings.Join(client.WorkloadNames, "|"))
-	fs.StringVar(&j.scope, "scope", "job", "where the strategy's limit lives: "+strings.Join(client.ScopeNames, "|"))
+	fs.StringVar(&j.workload, "workload", vocab.Name(pb.Workload_WORKLOAD_CPU), "what each task does: "+strings.Join(vocab.Words[pb.Workload](), "|"))
+	fs.StringVar(&j.scope, "scope", vocab.Name(pb.Scope_SCOPE_JOB), "where the strategy's limit lives: "+strings.Join(vocab.Words[pb.Scope](), "|"))
 	fs.UintVar(&j.tasks, "tasks", 16, "tasks per job")
 	fs.UintVar(&j.parallelism, "parallelism", 4, "most tasks of a job at once; 0 means the server's GOMAXPROCS")
 	fs.Uint64Var(&j.cpuIterations, "cpu-iterations", 2000,
@@ -54,10 +54,10 @@ func (j *jobFlags) register(fs *flag.FlagSet) {
 	fs.UintVar(&j.panicEvery, "panic-every", 0, "task i panics when (i+1) % N == 0; 0 means never")
 	fs.BoolVar(&j.failFast, "fail-fast", false, "the first task failure ends the RPC with ABORTED (--error-policy fail-fast)")
 	fs.StringVar(&j.errorPolicy, "error-policy", "",
-		"what a task failure does: "+strings.Join(client.ErrorPolicyNames, "|")+"; default fail-fast with --fail-fast, else collect-all")
-	fs.StringVar(&j.sync, "sync", "", "counter workload (required): how the shared counter is updated: "+strings.Join(client.SyncNames, "|"))
+		"what a task failure does: "+strings.Join(vocab.Words[pb.ErrorPolicy](), "|")+"; default fail-fast with --fail-fast, else collect-all")
+	fs.StringVar(&j.sync, "sync", "", "counter workload (required): how the shared counter is updated: "+strings.Join(vocab.Words[pb.Sync](), "|"))
 	fs.UintVar(&j.accounts, "accounts", defaultAccounts, "transfer workload: number of accounts, at least 2")
-	fs.StringVar(&j.lockOrder, "lock-order", "", "transfer workload (required): how a transfer takes two locks: "+strings.Join(client.LockOrderNames, "|"))
+	fs.StringVar(&j.lockOrder, "lock-order", "", "transfer workload (required): how a transfer takes two locks: "+strings.Join(vocab.Words[pb.LockOrder](), "|"))
 }
 
 // request returns the job as a RunRequest. The CPU iterations are sent
@@ -68,19 +68,19 @@ func (j *jobFlags) register(fs *flag.FlagSet) {
 // ignored, and --error-policy must agree with --fail-fast. Errors name the
 // flag and the limit.
 func (j *jobFlags) request(set map[string]bool) (*pb.RunRequest, error) {
-	strategy, err := client.ParseStrategy(j.strategy)
+	strategy, err := vocab.Parse[pb.Strategy]("strategy", j.strategy)
 	if err != nil {
 		return nil, fmt.Errorf("--strategy: %w", err)
 	}
-	workload, err := client.ParseWorkload(j.workload)
+	workload, err := vocab.Parse[pb.Workload]("workload", j.workload)
 	if err != nil {
 		return nil, fmt.Errorf("--workload: %w", err)
 	}
-	impl, err := client.ParseImplementation(j.implementation)
+	impl, err := vocab.Parse[pb.Implementation]("implementation", j.implementation)
 	if err != nil {
 		return nil, fmt.Errorf("--implementation: %w", err)
 	}
-	scope, err := client.ParseScope(j.scope)
+	scope, err := vocab.Parse[pb.Scope]("scope", j.scope)
 	if err != nil {
 		return nil, fmt.Errorf("--scope: %w", err)
 	}
@@ -141,7 +141,7 @@ func (j *jobFlags) errorPolicyInto(req *pb.RunRequest, set map[string]bool) erro
 	if !set["error-policy"] {
 		return nil
 	}
-	p, err := client.ParseErrorPolicy(j.errorPolicy)
+	p, err := vocab.Parse[pb.ErrorPolicy]("error policy", j.errorPolicy)
 	if err != nil {
 		return fmt.Errorf("--error-policy: %w", err)
 	}
@@ -159,28 +159,29 @@ func (j *jobFlags) sharedInto(req *pb.RunRequest, set map[string]bool) error {
 	w := req.GetWorkload()
 	counter, transfer := w == pb.Workload_WORKLOAD_COUNTER, w == pb.Workload_WORKLOAD_TRANSFER
 	for _, f := range []struct {
-		flag, workload string
-		uses           bool
-	}{{"sync", "counter", counter}, {"lock-order", "transfer", transfer}, {"accounts", "transfer", transfer}} {
+		flag     string
+		workload pb.Workload
+		uses     bool
+	}{{"sync", pb.Workload_WORKLOAD_COUNTER, counter}, {"lock-order", pb.Workload_WORKLOAD_TRANSFER, transfer}, {"accounts", pb.Workload_WORKLOAD_TRANSFER, transfer}} {
 		if set[f.flag] && !f.uses {
-			return fmt.Errorf("--%s applies only to --workload %s, not %s", f.flag, f.workload, client.WorkloadName(w))
+			return fmt.Errorf("--%s applies only to --workload %s, not %s", f.flag, vocab.Name(f.workload), vocab.Name(w))
 		}
 	}
 	switch {
 	case counter:
 		if !set["sync"] {
-			return fmt.Errorf("--sync is required for --workload counter: one of %s", strings.Join(client.SyncNames, ", "))
+			return fmt.Errorf("--sync is required for --workload %s: one of %s", vocab.Name(w), strings.Join(vocab.Words[pb.Sync](), ", "))
 		}
-		s, err := client.ParseSync(j.sync)
+		s, err := vocab.Parse[pb.Sync]("sync", j.sync)
 		if err != nil {
 			return fmt.Errorf("--sync: %w", err)
 		}
 		req.Sync = s
 	case transfer:
 		if !set["lock-order"] {
-			return fmt.Errorf("--lock-order is required for --workload transfer: one of %s", strings.Join(client.LockOrderNames, ", "))
+			return fmt.Errorf("--lock-order is required for --workload %s: one of %s", vocab.Name(w), strings.Join(vocab.Words[pb.LockOrder](), ", "))
 		}
-		o, err := client.ParseLockOrder(j.lockOrder)
+		o, err := vocab.Parse[pb.LockOrder]("lock order", j.lockOrder)
 		if err != nil {
 			return fmt.Errorf("--lock-order: %w", err)
 		}
@@ -228,18 +229,19 @@ func checkLimits(req *pb.RunRequest, l *pb.Limits) error {
 // strategy does not have or a server scope it cannot share, naming both
 // flags and what they accept, before any RPC is sent.
 func checkImplementation(s pb.Strategy, impl pb.Implementation, scope pb.Scope) error {
-	k, i := strategies.Kind(s), strategies.Implementation(max(impl, pb.Implementation_IMPLEMENTATION_OWN))
+	k, _ := vocab.Strategies.Kind(s)
+	i, _ := vocab.Implementations.Kind(max(impl, pb.Implementation_IMPLEMENTATION_OWN))
 	if !strategies.Supports(k, i) {
 		var names []string
 		for _, x := range strategies.Implementations(k) {
 			names = append(names, x.String())
 		}
 		return fmt.Errorf("--implementation %s is not available for --strategy %s, which accepts %s",
-			client.ImplementationName(impl), client.StrategyName(s), strings.Join(names, ", "))
+			vocab.Name(impl), vocab.Name(s), strings.Join(names, ", "))
 	}
 	if scope == pb.Scope_SCOPE_SERVER && !strategies.Shareable(k, i) && strategies.Shareable(k, strategies.Own) {
 		return fmt.Errorf("--scope server is not supported by --strategy %s with --implementation %s: it is waited for as a whole; use --scope job",
-			client.StrategyName(s), client.ImplementationName(impl))
+			vocab.Name(s), vocab.Name(impl))
 	}
 	return nil
 }

@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/stratbench/stratbench/internal/vocab/word"
 )
 
 // Name names the strategy and implementation of c for people: the strategy,
 // such as "pool", followed by "/" and the implementation unless it is own,
 // such as "pool/ants".
 func Name(c Summary) string {
-	if c.Implementation == "" || c.Implementation == "own" {
+	if c.Implementation == "" || c.Implementation == word.ImplementationOwn {
 		return c.Strategy
 	}
 	return c.Strategy + "/" + c.Implementation
@@ -36,7 +38,7 @@ func Label(c Summary) string {
 	if c.Accounts > 0 {
 		fmt.Fprintf(&b, "/%d-accounts", c.Accounts)
 	}
-	if c.Scope == "server" {
+	if c.Scope == word.ScopeServer {
 		b.WriteString("/server")
 	}
 	fmt.Fprintf(&b, " t=%d p=%d", c.Tasks, c.Parallelism)

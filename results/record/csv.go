@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stratbench/stratbench/internal/vocab/word"
 )
 
 // SchemaVersion is the version of the CSV schema that Header describes and
@@ -104,7 +106,7 @@ type Row struct {
 // say (a version 1 row).
 func (r Row) ImplementationName() string {
 	if r.Implementation == "" {
-		return "own"
+		return word.ImplementationOwn
 	}
 	return r.Implementation
 }
@@ -131,7 +133,7 @@ var cellKeyColumns = []string{
 var sharedKeyColumns = []string{"sync", "lock_order", "accounts"}
 
 // ownImplementation is the implementation left out of the cell key.
-const ownImplementation = "own"
+const ownImplementation = word.ImplementationOwn
 
 // CellKey returns a string identifying r's cell: its job parameters
 // (strategy, then implementation unless it is own or empty, workload, then
