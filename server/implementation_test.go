@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,8 +40,8 @@ func TestValidateImplementation(t *testing.T) {
 			for _, scope := range []pb.Scope{pb.Scope_SCOPE_JOB, pb.Scope_SCOPE_SERVER} {
 				req := &pb.RunRequest{Strategy: s, Implementation: impl, Scope: scope, Workload: pb.Workload_WORKLOAD_CPU, Tasks: 1}
 				j, err := server.Validate(req, server.DefaultLimits())
-				okPair := contains(accepted[s], impl)
-				want := okPair && (scope == pb.Scope_SCOPE_JOB || contains(shared[s], impl))
+				okPair := slices.Contains(accepted[s], impl)
+				want := okPair && (scope == pb.Scope_SCOPE_JOB || slices.Contains(shared[s], impl))
 				switch {
 				case want && err != nil:
 					t.Errorf("%v %v %v: refused: %v", s, impl, scope, err)
@@ -75,15 +76,6 @@ func mustSay(t *testing.T, err error, words ...string) {
 			t.Errorf("message %q lacks %q", status.Convert(err).Message(), w)
 		}
 	}
-}
-
-func contains(impls []pb.Implementation, impl pb.Implementation) bool {
-	for _, i := range impls {
-		if i == impl {
-			return true
-		}
-	}
-	return false
 }
 
 // TestEveryImplementationOverGRPC runs one job with failures and panics

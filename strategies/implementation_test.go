@@ -3,6 +3,7 @@ package strategies_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ func TestImplementations(t *testing.T) {
 			t.Errorf("%v: implementations %v, want own first", k, impls)
 		}
 		for _, impl := range strategies.AllImplementations {
-			if got, want := strategies.Supports(k, impl), contains(impls, impl); got != want {
+			if got, want := strategies.Supports(k, impl), slices.Contains(impls, impl); got != want {
 				t.Errorf("Supports(%v, %v) = %v, want %v", k, impl, got, want)
 			}
 			if strategies.Shareable(k, impl) && !strategies.Supports(k, impl) {
@@ -69,15 +70,6 @@ func TestImplementations(t *testing.T) {
 		}
 	}()
 	strategies.NewImpl(strategies.Semaphore, strategies.Ants, 2)
-}
-
-func contains(impls []strategies.Implementation, impl strategies.Implementation) bool {
-	for _, i := range impls {
-		if i == impl {
-			return true
-		}
-	}
-	return false
 }
 
 // TestSharedLibraryPoolsAreDistinct checks that the registry keys its
