@@ -73,7 +73,7 @@ serve: build ## Run the server on 127.0.0.1:50051.
 	$(BIN) serve
 
 .PHONY: bench-report
-bench-report: build ## Sweep MATRIX (default|smoke|shared|FILE) against TARGET (or a local server) and write the report.
+bench-report: build ## Sweep MATRIX (default|smoke|shared|libraries|FILE) against TARGET (or a local server) and write the report.
 	@status=0; dir="$$($(BIN) sweep --matrix $(MATRIX) --reports $(REPORTS) $(if $(TARGET),--target $(TARGET)) | tail -n 1)" || status=$$?; \
 	if [ -z "$$dir" ] || [ ! -s "$$dir/results.csv" ]; then echo "bench-report: no results written" >&2; exit 1; fi; \
 	echo "results: $$dir"; \

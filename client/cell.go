@@ -28,6 +28,7 @@ func (c Cell) Key() string {
 func (c Cell) fillRow(r *record.Row) {
 	j, l := c.Job, c.Load
 	r.Strategy = StrategyName(j.GetStrategy())
+	r.Implementation = ImplementationName(j.GetImplementation())
 	r.Workload = WorkloadName(j.GetWorkload())
 	r.Scope = ScopeName(j.GetScope())
 	r.Tasks = int(j.GetTasks())
@@ -51,7 +52,8 @@ func (c Cell) fillRow(r *record.Row) {
 }
 
 // Label returns a short human name of c, such as "pool/cpu c=8",
-// "pool/counter/none c=8" or "serial/io/server r=50": strategy/workload,
+// "pool/ants/cpu c=8", "pool/counter/none c=8" or "serial/io/server r=50":
+// strategy, its implementation unless it is own, workload,
 // the sync mode of a counter cell or the lock order and accounts of a
 // transfer cell, "/server" for the server scope, and the load level (c=
 // closed-loop concurrency, r= open-loop rate). Other axes are not in it.
@@ -66,7 +68,11 @@ func (c Cell) FileLabel() string {
 }
 
 func (c Cell) label(sep, rate, conc string, rateFormat byte) string {
-	s := StrategyName(c.Job.GetStrategy()) + sep + WorkloadName(c.Job.GetWorkload())
+	s := StrategyName(c.Job.GetStrategy())
+	if impl := c.Job.GetImplementation(); impl != pb.Implementation_IMPLEMENTATION_UNSPECIFIED && impl != pb.Implementation_IMPLEMENTATION_OWN {
+		s += sep + ImplementationName(impl)
+	}
+	s += sep + WorkloadName(c.Job.GetWorkload())
 	if v := sharedName(c.Job); v != "" {
 		s += sep + v
 	}

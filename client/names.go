@@ -20,6 +20,9 @@ var (
 	SyncNames        = vocab.Words[pb.Sync]()
 	LockOrderNames   = vocab.Words[pb.LockOrder]()
 	ErrorPolicyNames = vocab.Words[pb.ErrorPolicy]()
+	// ImplementationNames lists the implementations; which strategy
+	// accepts which is strategies.Implementations.
+	ImplementationNames = vocab.Words[pb.Implementation]()
 )
 
 // ParseStrategy returns the strategy named s, one of [StrategyNames]; the
@@ -46,6 +49,12 @@ func ParseLockOrder(s string) (pb.LockOrder, error) {
 // [ErrorPolicyNames].
 func ParseErrorPolicy(s string) (pb.ErrorPolicy, error) {
 	return vocab.Parse[pb.ErrorPolicy]("error policy", s)
+}
+
+// ParseImplementation returns the implementation named s, one of
+// [ImplementationNames].
+func ParseImplementation(s string) (pb.Implementation, error) {
+	return vocab.Parse[pb.Implementation]("implementation", s)
 }
 
 // ParseMode returns the mode named s: "closed" or "open".
@@ -79,6 +88,15 @@ func SyncName(s pb.Sync) string { return vocab.Column(s) }
 // LOCK_ORDER_UNSPECIFIED, the value of every workload but transfer: the
 // form of the CSV's lock_order column.
 func LockOrderName(o pb.LockOrder) string { return vocab.Column(o) }
+
+// ImplementationName returns the lowercase name of impl, such as "ants";
+// IMPLEMENTATION_UNSPECIFIED, which the server treats as its own, is "own".
+func ImplementationName(impl pb.Implementation) string {
+	if impl == pb.Implementation_IMPLEMENTATION_UNSPECIFIED {
+		impl = pb.Implementation_IMPLEMENTATION_OWN
+	}
+	return vocab.Name(impl)
+}
 
 // ErrorPolicyName returns the lowercase name of p, such as "collect-all",
 // or "" for ERROR_POLICY_UNSPECIFIED (fail-fast when the request's

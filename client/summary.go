@@ -243,7 +243,11 @@ func estimateOf(xs []float64) *stats.Estimate {
 func describe(c Cell) string {
 	j, l := c.Job, c.Load
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s/%s: %d tasks, parallelism %d, scope %s", StrategyName(j.GetStrategy()),
+	name := StrategyName(j.GetStrategy())
+	if impl := j.GetImplementation(); impl != pb.Implementation_IMPLEMENTATION_UNSPECIFIED && impl != pb.Implementation_IMPLEMENTATION_OWN {
+		name += "/" + ImplementationName(impl)
+	}
+	fmt.Fprintf(&b, "%s/%s: %d tasks, parallelism %d, scope %s", name,
 		WorkloadName(j.GetWorkload()), j.GetTasks(), j.GetParallelism(), ScopeName(j.GetScope()))
 	switch it := j.GetCpuIterations(); {
 	case it == 0:

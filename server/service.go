@@ -136,9 +136,9 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 // strategy returns the job-scoped or shared strategy for job.
 func (s *Service) strategy(job Job) (strategies.Strategy, error) {
 	if job.Scope != pb.Scope_SCOPE_SERVER {
-		return strategies.New(job.Strategy, job.Parallelism), nil
+		return strategies.NewImpl(job.Strategy, job.Implementation, job.Parallelism), nil
 	}
-	st, err := s.registry.Get(job.Strategy, job.Parallelism)
+	st, err := s.registry.GetImpl(job.Strategy, job.Implementation, job.Parallelism)
 	switch {
 	case errors.Is(err, strategies.ErrRegistryFull):
 		return nil, status.Errorf(codes.ResourceExhausted,

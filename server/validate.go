@@ -23,6 +23,10 @@ type Job struct {
 	Tasks       int
 	Spec        workload.Spec
 	FailFast    bool
+
+	// Implementation is whose code runs the strategy; never zero: an
+	// unspecified one became strategies.Own.
+	Implementation strategies.Implementation
 }
 
 // Validate checks req against l and returns the job it describes. A
@@ -51,6 +55,9 @@ func Validate(req *pb.RunRequest, l Limits) (Job, error) {
 		}
 	default:
 		return j, invalid("scope", "is %v; must be SCOPE_JOB or SCOPE_SERVER", req.GetScope())
+	}
+	if err := validateImplementation(req, &j); err != nil {
+		return j, err
 	}
 	tasks := req.GetTasks()
 	if tasks < 1 || tasks > l.MaxTasks {

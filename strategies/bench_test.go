@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,20 +20,56 @@ func benchJob(b *testing.B, s strategies.Strategy, j strategies.Job) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*j.Tasks), "ns/task")
-	b.ReportMetric(float64(j.Tasks*b.N)/b.Elapsed().Seconds(), "tasks/s")
+	reportPerTask(b, j.Tasks)
+}
+
+// reportPerTask reports time and allocations per task of jobs of tasks
+// tasks, in place of the per-job figures.
+func reportPerTask(b *testing.B, tasks int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*tasks), "ns/task")
+	b.ReportMetric(float64(tasks*b.N)/b.Elapsed().Seconds(), "tasks/s")
 	b.ReportMetric(0, "ns/op")
 }
 
 // BenchmarkDispatch measures the cost of scheduling an empty task: the
-// strategy's own overhead.
+// strategy's own overhead, in every implementation, at parallelism
+// GOMAXPROCS. "strategy=channel-pool" is the floor to compare pools with: a
+// plain pool of GOMAXPROCS workers reading task indices from a buffered
+// channel, with no context, accounting or panic recovery.
 func BenchmarkDispatch(b *testing.B) {
 	empty := func(_ context.Context, _ int, in uint64) (uint64, error) { return in, nil }
 	p := runtime.GOMAXPROCS(0)
+	const tasks = 10000
+	b.Run("strategy=channel-pool", func(b *testing.B) {
+		b.ReportAllocs()
+		var sum atomic.Uint64
+		for b.Loop() {
+			work := make(chan int, 8*p)
+			var wg sync.WaitGroup
+			for range p {
+				wg.Go(func() {
+					var local uint64
+					for i := range work {
+						out, _ := empty(context.Background(), i, uint64(i))
+						local += out
+					}
+					sum.Add(local)
+				})
+			}
+			for i := range tasks {
+				work <- i
+			}
+			close(work)
+			wg.Wait()
+		}
+		reportPerTask(b, tasks)
+	})
 	for _, k := range strategies.Kinds {
-		b.Run("strategy="+k.String(), func(b *testing.B) {
-			benchJob(b, strategies.New(k, p), strategies.Job{Tasks: 10000, Stages: []strategies.Stage{empty}})
-		})
+		for _, impl := range strategies.Implementations(k) {
+			b.Run("strategy="+k.String()+"/implementation="+impl.String(), func(b *testing.B) {
+				benchJob(b, strategies.NewImpl(k, impl, p), strategies.Job{Tasks: tasks, Stages: []strategies.Stage{empty}})
+			})
+		}
 	}
 }
 

@@ -21,3 +21,21 @@ func (k Kind) String() string {
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
+
+// String returns the word of Implementation's wire enum Implementation, as flags, matrix
+// files and CSV rows spell it.
+func (i Implementation) String() string {
+	switch i {
+	case Own:
+		return "own"
+	case Ants:
+		return "ants"
+	case Pond:
+		return "pond"
+	case Conc:
+		return "conc"
+	case Errgroup:
+		return "errgroup"
+	}
+	return fmt.Sprintf("Implementation(%d)", int(i))
+}

@@ -12,8 +12,9 @@ import (
 )
 
 // ErrNotShareable is returned by Registry.Get for strategies that have no
-// server-wide form: goroutine-per-task is unbounded and a pipeline's stages
-// belong to one job.
+// server-wide form: goroutine-per-task is unbounded, a pipeline's stages
+// belong to one job, and a conc pool or an errgroup is waited for as a
+// whole.
 var ErrNotShareable = errors.New("strategy has no server scope")
 
 // ErrRegistryFull is returned by Registry.Get when a new shared instance
@@ -24,15 +25,16 @@ var ErrRegistryFull = errors.New("too many server-scoped strategies")
 var ErrRegistryClosed = errors.New("registry closed")
 
 // Registry holds server-scoped strategies: one instance per (kind,
-// parallelism), shared by every job that asks for it, so that its limit is a
-// bulkhead across concurrent jobs. Serial, Pool and Semaphore can be shared.
+// implementation, parallelism), shared by every job that asks for it, so
+// that its limit is a bulkhead across concurrent jobs. Serial, Pool and
+// Semaphore can be shared, and the ants and pond pools (see Shareable).
 //
-// A shared pool starts its workers on demand, up to its parallelism, and a
-// worker idle for the registry's idle time ends; an instance no job has used
-// for the idle time is dropped from the registry, freeing its place. The
-// parallelism of all pools held together is bounded, so the registry holds
-// at most that many worker goroutines. The zero value is not usable; call
-// NewRegistry.
+// The project's own shared pool starts its workers on demand, up to its
+// parallelism, and a worker idle for the registry's idle time ends; an
+// instance no job has used for the idle time is dropped from the registry,
+// freeing its place (a library pool is released then). The parallelism of
+// all pools held together is bounded, so the registry holds at most that
+// many worker goroutines. The zero value is not usable; call NewRegistry.
 type Registry struct {
 	max, maxWorkers int
 	idle            time.Duration
@@ -42,21 +44,23 @@ type Registry struct {
 	workers int // parallelism of the pools in m
 	closed  bool
 
-	live atomic.Int64  // workers running, in every pool
+	live atomic.Int64  // own pools' workers running, in every pool
 	quit chan struct{} // closed by Close: idle workers end
 	wg   sync.WaitGroup
 }
 
 type registryKey struct {
 	kind        Kind
+	impl        Implementation
 	parallelism int
 }
 
 // entry is one shared instance and its use.
 type entry struct {
 	s        Strategy
-	workers  int // the pool's parallelism, 0 for the others
-	active   int // jobs running through it
+	workers  int    // the pool's parallelism, 0 for the others
+	stop     func() // releases a library pool and waits for it; nil for the others
+	active   int    // jobs running through it
 	lastUsed time.Time
 }
 
@@ -68,22 +72,27 @@ func NewRegistry(max, maxWorkers int, idle time.Duration) *Registry {
 		m: make(map[registryKey]*entry), quit: make(chan struct{})}
 }
 
-// Get returns the shared instance of kind k with the given parallelism,
-// creating it on first use. Serial ignores parallelism. It fails with
+// Get returns the shared instance of kind k, in the project's own
+// implementation, with the given parallelism: GetImpl(k, Own, parallelism).
+func (r *Registry) Get(k Kind, parallelism int) (Strategy, error) {
+	return r.GetImpl(k, Own, parallelism)
+}
+
+// GetImpl returns the shared instance of kind k carried out by impl with the
+// given parallelism, creating it on first use. Serial ignores parallelism.
+// It fails with ErrNotShareable unless Shareable(k, impl), and with
 // ErrRegistryFull when creating the instance would pass the limit on
 // instances or on pool workers even after retiring the unused ones.
-func (r *Registry) Get(k Kind, parallelism int) (Strategy, error) {
-	switch k {
-	case Serial:
+func (r *Registry) GetImpl(k Kind, impl Implementation, parallelism int) (Strategy, error) {
+	switch {
+	case !Shareable(k, impl):
+		return nil, fmt.Errorf("%v/%v: %w", k, impl, ErrNotShareable)
+	case k == Serial:
 		parallelism = 1
-	case Pool, Semaphore:
-		if parallelism < 1 {
-			return nil, fmt.Errorf("%v with parallelism %d: must be at least 1", k, parallelism)
-		}
-	default:
-		return nil, fmt.Errorf("%v: %w", k, ErrNotShareable)
+	case parallelism < 1:
+		return nil, fmt.Errorf("%v with parallelism %d: must be at least 1", k, parallelism)
 	}
-	key := registryKey{k, parallelism}
+	key := registryKey{k, impl, parallelism}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
@@ -102,44 +111,80 @@ func (r *Registry) Get(k Kind, parallelism int) (Strategy, error) {
 	switch k {
 	case Serial:
 		e.s = sharedSerial{w: semaphore.NewWeighted(1)}
+	case Semaphore:
+		e.s = newSemaphore(parallelism)
 	case Pool:
 		if r.workers+parallelism > r.maxWorkers {
 			return nil, fmt.Errorf("%w: shared pools have %d workers, a pool of %d would pass the limit %d",
 				ErrRegistryFull, r.workers, parallelism, r.maxWorkers)
 		}
-		e.s, e.workers = &sharedPool{r: r, max: parallelism, work: make(chan poolTask, queueDepth(parallelism))}, parallelism
+		var g *gatedPool
+		switch impl {
+		case Ants:
+			g = newSharedAnts(parallelism)
+			e.stop = g.close
+		case Pond:
+			g = newSharedPond(parallelism)
+			e.stop = g.close
+		default:
+			// The own pool's workers end by themselves once idle or at
+			// Close, so it needs no stop.
+			g = r.newSharedPool(parallelism)
+		}
+		e.s, e.workers = g, parallelism
 		r.workers += parallelism
-	case Semaphore:
-		e.s = newSemaphore(parallelism)
 	}
 	r.m[key] = e
 	return shared{r, e}, nil
 }
 
 // retire drops the instances that no job has used for the idle time. A
-// dropped pool's workers have been idle as long, so they are ending too.
+// dropped own pool's workers have been idle as long, so they are ending
+// too; a dropped library pool is released on a goroutine Close waits for.
 func (r *Registry) retire(now time.Time) {
+	var stops []func()
 	for k, e := range r.m {
 		if e.active == 0 && now.Sub(e.lastUsed) >= r.idle {
 			delete(r.m, k)
 			r.workers -= e.workers
+			if e.stop != nil {
+				stops = append(stops, e.stop)
+			}
 		}
+	}
+	if len(stops) > 0 {
+		r.wg.Go(func() {
+			for _, stop := range stops {
+				stop()
+			}
+		})
 	}
 }
 
-// Workers returns the number of shared pool workers running now.
+// Workers returns the number of the own shared pools' workers running now.
 func (r *Registry) Workers() int { return int(r.live.Load()) }
 
-// Close stops the shared pools' workers and waits for them. Every job run
-// through the registry's strategies must have returned before Close is
-// called. Get fails after Close; Close is idempotent.
+// Close stops the shared pools' workers (and an ants pool's background
+// goroutines) and waits for them. Every job run through the registry's
+// strategies must have returned before Close is called. Get fails after
+// Close; Close is idempotent.
 func (r *Registry) Close() {
+	var stops []func()
 	r.mu.Lock()
 	if !r.closed {
 		r.closed = true
 		close(r.quit)
+		for k, e := range r.m {
+			if e.stop != nil {
+				stops = append(stops, e.stop)
+			}
+			delete(r.m, k)
+		}
 	}
 	r.mu.Unlock()
+	for _, stop := range stops {
+		stop()
+	}
 	r.wg.Wait()
 }
 
@@ -180,108 +225,4 @@ func (s sharedSerial) Run(ctx context.Context, job Job) (Result, error) {
 		return true
 	})
 	return t.result()
-}
-
-// sharedPool is a pool whose workers outlive jobs: every job sharing it
-// submits its tasks to one bounded channel read by the same workers. A
-// worker starts when a task is queued and no worker is idle to take it, up
-// to max, and ends after the registry's idle time without a task.
-type sharedPool struct {
-	r    *Registry
-	max  int
-	work chan poolTask
-
-	mu                  sync.Mutex
-	live, idle, pending int // pending: tasks submitted and not yet taken
-}
-
-type poolTask struct {
-	ctx  context.Context
-	t    *tally
-	i    int
-	done *sync.WaitGroup
-}
-
-func (p *sharedPool) Run(ctx context.Context, job Job) (Result, error) {
-	ctx, t, cancel := begin(ctx, job)
-	defer cancel()
-	var done sync.WaitGroup
-	feed(ctx, t, job.Tasks, func(i int) bool {
-		done.Add(1)
-		if !p.submit(ctx, poolTask{ctx: ctx, t: t, i: i, done: &done}) {
-			done.Done()
-			return false
-		}
-		return true
-	})
-	// The job's tasks run on the pool's workers; Run returns once they
-	// have all ended, so nothing of the job outlives the call.
-	done.Wait()
-	return t.result()
-}
-
-// submit queues pt, starting a worker first when more tasks are pending
-// than workers are idle. It returns false if ctx ends first.
-func (p *sharedPool) submit(ctx context.Context, pt poolTask) bool {
-	p.mu.Lock()
-	p.pending++
-	if p.pending > p.idle && p.live < p.max {
-		// The new worker counts as idle from now, so that tasks submitted
-		// before it reaches its receive do not start more than needed.
-		p.live++
-		p.idle++
-		p.r.live.Add(1)
-		p.r.wg.Go(p.worker)
-	}
-	p.mu.Unlock()
-	select {
-	case p.work <- pt:
-		return true
-	case <-ctx.Done():
-		p.mu.Lock()
-		p.pending--
-		p.mu.Unlock()
-		return false
-	}
-}
-
-// worker runs queued tasks until it has been idle for the registry's idle
-// time with nothing pending, or the registry closes.
-func (p *sharedPool) worker() {
-	defer p.r.live.Add(-1)
-	timer := time.NewTimer(p.r.idle)
-	defer timer.Stop()
-	for {
-		select {
-		case pt := <-p.work:
-			p.mu.Lock()
-			p.pending--
-			p.idle--
-			p.mu.Unlock()
-			pt.t.task(pt.ctx, pt.i)
-			pt.done.Done()
-			p.mu.Lock()
-			p.idle++
-			p.mu.Unlock()
-			timer.Reset(p.r.idle)
-		case <-timer.C:
-			p.mu.Lock()
-			if p.pending > 0 {
-				// A submitter counted on this worker: stay for its task.
-				p.mu.Unlock()
-				timer.Reset(p.r.idle)
-				continue
-			}
-			p.idle--
-			p.live--
-			p.mu.Unlock()
-			return
-		case <-p.r.quit:
-			p.mu.Lock()
-			p.idle--
-			p.live--
-			p.mu.Unlock()
-			return
-		}
-	}
 }

@@ -14,28 +14,54 @@ import (
 	"github.com/stratbench/stratbench/workload"
 )
 
-// variant is one way to obtain a strategy: job scope, or server scope from a
-// registry.
+// variant is one way to obtain a strategy: an implementation of a kind, at
+// job scope or at server scope from a registry.
 type variant struct {
-	name string
-	get  func(t *testing.T, r *strategies.Registry, p int) strategies.Strategy
+	name   string
+	kind   strategies.Kind
+	server bool
+	// synctest is false for pond, whose StopAndWait runs on a package-level
+	// pool with one WaitGroup: a WaitGroup can serve only one synctest
+	// bubble, so pond cannot run in bubbles.
+	synctest bool
+	get      func(t *testing.T, r *strategies.Registry, p int) strategies.Strategy
 }
 
+// bubble runs f in a synctest bubble, or, for a variant that cannot run in
+// one, directly on the real clock: a test of hour-long tasks then hangs
+// instead of failing if cancellation does not reach them.
+func (v variant) bubble(t *testing.T, f func(t *testing.T)) {
+	if v.synctest {
+		synctest.Test(t, f)
+	} else {
+		f(t)
+	}
+}
+
+// variants lists every implementation of every kind at job scope, and every
+// shareable one at server scope, so that each contract test runs over all.
 func variants() []variant {
 	var vs []variant
 	for _, k := range strategies.Kinds {
-		vs = append(vs, variant{k.String() + "/job", func(_ *testing.T, _ *strategies.Registry, p int) strategies.Strategy {
-			return strategies.New(k, p)
-		}})
-	}
-	for _, k := range []strategies.Kind{strategies.Serial, strategies.Pool, strategies.Semaphore} {
-		vs = append(vs, variant{k.String() + "/server", func(t *testing.T, r *strategies.Registry, p int) strategies.Strategy {
-			s, err := r.Get(k, p)
-			if err != nil {
-				t.Fatal(err)
+		for _, impl := range strategies.Implementations(k) {
+			name := k.String()
+			if impl != strategies.Own {
+				name += "/" + impl.String()
 			}
-			return s
-		}})
+			inBubble := impl != strategies.Pond
+			vs = append(vs, variant{name + "/job", k, false, inBubble, func(_ *testing.T, _ *strategies.Registry, p int) strategies.Strategy {
+				return strategies.NewImpl(k, impl, p)
+			}})
+			if strategies.Shareable(k, impl) {
+				vs = append(vs, variant{name + "/server", k, true, inBubble, func(t *testing.T, r *strategies.Registry, p int) strategies.Strategy {
+					s, err := r.GetImpl(k, impl, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return s
+				}})
+			}
+		}
 	}
 	return vs
 }
@@ -158,13 +184,13 @@ func highWater(d time.Duration) (strategies.Stage, func() int64) {
 func TestNeverExceedsParallelism(t *testing.T) {
 	r := newRegistry(t)
 	for _, v := range variants() {
-		if v.name == "goroutine-per-task/job" {
+		if v.kind == strategies.GoroutinePerTask {
 			continue
 		}
 		t.Run(v.name, func(t *testing.T) {
 			const p = 3
 			want := int64(p)
-			if v.name == "serial/job" || v.name == "serial/server" {
+			if v.kind == strategies.Serial {
 				want = 1
 			}
 			s1, high1 := highWater(200 * time.Microsecond)
@@ -173,7 +199,7 @@ func TestNeverExceedsParallelism(t *testing.T) {
 			// Several concurrent jobs: a server-scoped strategy bounds them
 			// all together, a job-scoped one each job (so check one job).
 			jobs := 1
-			if v.name[len(v.name)-6:] == "server" {
+			if v.server {
 				jobs = 4
 			}
 			var wg sync.WaitGroup
@@ -200,44 +226,56 @@ func TestNeverExceedsParallelism(t *testing.T) {
 }
 
 func TestGoroutinePerTaskIsUnbounded(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		spec := workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}
-		res, err := strategies.New(strategies.GoroutinePerTask, 1).Run(t.Context(), job(spec, 500, false))
-		if err != nil || res.MaxInFlight != 500 {
-			t.Fatalf("res %+v err %v, want all 500 in flight", res, err)
-		}
-	})
+	for _, impl := range strategies.Implementations(strategies.GoroutinePerTask) {
+		t.Run(impl.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				spec := workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}
+				s := strategies.NewImpl(strategies.GoroutinePerTask, impl, 1)
+				res, err := s.Run(t.Context(), job(spec, 500, false))
+				if err != nil || res.MaxInFlight != 500 {
+					t.Fatalf("res %+v err %v, want all 500 in flight", res, err)
+				}
+			})
+		})
+	}
 }
 
-// TestIOTiming checks each strategy's schedule in a synctest bubble, where
-// timers fire exactly: 24 tasks of 10 ms at parallelism 4.
+// TestIOTiming checks each strategy's schedule, in every implementation, in
+// a synctest bubble, where timers fire exactly: 24 tasks of 10 ms at
+// parallelism 4.
 func TestIOTiming(t *testing.T) {
+	io := workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}
 	cases := []struct {
 		kind strategies.Kind
 		spec workload.Spec
 		want time.Duration
 	}{
-		{strategies.Serial, workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}, 240 * time.Millisecond},
-		{strategies.GoroutinePerTask, workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}, 10 * time.Millisecond},
-		{strategies.Pool, workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}, 60 * time.Millisecond},
-		{strategies.Semaphore, workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}, 60 * time.Millisecond},
-		{strategies.Pipeline, workload.Spec{Kind: workload.IO, IOLatency: 10 * time.Millisecond}, 60 * time.Millisecond},
+		{strategies.Serial, io, 240 * time.Millisecond},
+		{strategies.GoroutinePerTask, io, 10 * time.Millisecond},
+		{strategies.Pool, io, 60 * time.Millisecond},
+		{strategies.Semaphore, io, 60 * time.Millisecond},
+		{strategies.Pipeline, io, 60 * time.Millisecond},
 		// Mixed with a zero-cost CPU half: the pipeline's I/O stage bounds it.
 		{strategies.Pipeline, workload.Spec{Kind: workload.Mixed, IOLatency: 10 * time.Millisecond}, 60 * time.Millisecond},
 	}
 	for _, c := range cases {
-		t.Run(c.kind.String()+"/"+c.spec.Kind.String(), func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				start := time.Now()
-				res, err := strategies.New(c.kind, 4).Run(t.Context(), job(c.spec, 24, false))
-				if err != nil || res.Completed != 24 {
-					t.Fatalf("res %+v err %v", res, err)
-				}
-				if got := time.Since(start); got != c.want {
-					t.Errorf("took %v, want %v", got, c.want)
-				}
+		for _, impl := range strategies.Implementations(c.kind) {
+			if impl == strategies.Pond {
+				continue // cannot run in a bubble: see variant.synctest
+			}
+			t.Run(c.kind.String()+"/"+impl.String()+"/"+c.spec.Kind.String(), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					start := time.Now()
+					res, err := strategies.NewImpl(c.kind, impl, 4).Run(t.Context(), job(c.spec, 24, false))
+					if err != nil || res.Completed != 24 {
+						t.Fatalf("res %+v err %v", res, err)
+					}
+					if got := time.Since(start); got != c.want {
+						t.Errorf("took %v, want %v", got, c.want)
+					}
+				})
 			})
-		})
+		}
 	}
 }
 
@@ -246,7 +284,7 @@ func TestIOTiming(t *testing.T) {
 func TestCancelIsPrompt(t *testing.T) {
 	for _, v := range variants() {
 		t.Run(v.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			v.bubble(t, func(t *testing.T) {
 				r := strategies.NewRegistry(4, 1000, time.Minute)
 				defer r.Close()
 				ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
@@ -257,11 +295,49 @@ func TestCancelIsPrompt(t *testing.T) {
 				if !errors.Is(err, context.DeadlineExceeded) {
 					t.Errorf("err = %v, want DeadlineExceeded", err)
 				}
-				if took := time.Since(start); took != 20*time.Millisecond {
+				if took := time.Since(start); v.synctest && took != 20*time.Millisecond {
 					t.Errorf("returned after %v, want 20ms", took)
 				}
 				if res.Cancelled != 100 {
 					t.Errorf("cancelled = %d, want 100 (%+v)", res.Cancelled, res)
+				}
+			})
+		})
+	}
+}
+
+// TestCancelWhileQueuedBehindOtherJobs fills a server-scoped strategy with
+// another job's hour-long tasks, then cancels a second job waiting for
+// capacity after 20 ms: the second job returns at once, every task
+// cancelled, though none of the first job's tasks has ended.
+func TestCancelWhileQueuedBehindOtherJobs(t *testing.T) {
+	for _, v := range variants() {
+		if !v.server {
+			continue
+		}
+		t.Run(v.name, func(t *testing.T) {
+			v.bubble(t, func(t *testing.T) {
+				r := strategies.NewRegistry(4, 1000, time.Minute)
+				defer r.Close()
+				s := v.get(t, r, 2)
+				hog, stop := context.WithCancel(t.Context())
+				var wg sync.WaitGroup
+				wg.Go(func() {
+					_, _ = s.Run(hog, job(workload.Spec{Kind: workload.IO, IOLatency: time.Hour}, 2, false))
+				})
+				defer wg.Wait()
+				defer stop()
+				// Let the first job take every slot.
+				time.Sleep(time.Millisecond)
+				ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+				defer cancel()
+				start := time.Now()
+				res, err := s.Run(ctx, job(workload.Spec{Kind: workload.CPU, CPUIterations: 1}, 10, false))
+				if !errors.Is(err, context.DeadlineExceeded) || res.Cancelled != 10 {
+					t.Errorf("res %+v err %v, want 10 cancelled by the deadline", res, err)
+				}
+				if took := time.Since(start); v.synctest && took != 20*time.Millisecond {
+					t.Errorf("returned after %v, want 20ms", took)
 				}
 			})
 		})
@@ -290,13 +366,13 @@ func TestCancelCPUWork(t *testing.T) {
 // run at once completes.
 func TestSharedCapacityNotLeaked(t *testing.T) {
 	const p = 4
-	for _, k := range []strategies.Kind{strategies.Pool, strategies.Semaphore} {
-		t.Run(k.String(), func(t *testing.T) {
+	for _, v := range variants() {
+		if !v.server || v.kind == strategies.Serial {
+			continue
+		}
+		t.Run(v.name, func(t *testing.T) {
 			r := newRegistry(t)
-			s, err := r.Get(k, p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := v.get(t, r, p)
 			for i := range 20 {
 				spec := workload.Spec{Kind: workload.IO, IOLatency: time.Millisecond, FailEvery: 2, PanicEvery: 3}
 				ctx, cancel := context.WithTimeout(t.Context(), time.Duration(i%4)*time.Millisecond)
@@ -323,13 +399,21 @@ func TestSharedCapacityNotLeaked(t *testing.T) {
 func TestRegistry(t *testing.T) {
 	r := strategies.NewRegistry(2, 1000, time.Minute)
 	defer r.Close()
-	for _, k := range []strategies.Kind{strategies.GoroutinePerTask, strategies.Pipeline} {
-		if _, err := r.Get(k, 2); !errors.Is(err, strategies.ErrNotShareable) {
-			t.Errorf("Get(%v) err = %v, want ErrNotShareable", k, err)
+	for _, k := range strategies.Kinds {
+		for _, impl := range strategies.Implementations(k) {
+			if strategies.Shareable(k, impl) {
+				continue
+			}
+			if _, err := r.GetImpl(k, impl, 2); !errors.Is(err, strategies.ErrNotShareable) {
+				t.Errorf("GetImpl(%v, %v) err = %v, want ErrNotShareable", k, impl, err)
+			}
 		}
 	}
+	if _, err := r.GetImpl(strategies.Semaphore, strategies.Ants, 2); !errors.Is(err, strategies.ErrNotShareable) {
+		t.Errorf("GetImpl(semaphore, ants) err = %v, want ErrNotShareable", err)
+	}
 	a, _ := r.Get(strategies.Pool, 2)
-	b, _ := r.Get(strategies.Pool, 2)
+	b, _ := r.GetImpl(strategies.Pool, strategies.Own, 2)
 	if a != b {
 		t.Error("same key gave two instances")
 	}

@@ -53,9 +53,14 @@ func (t *tally) enter() {
 func (t *tally) leave() { t.cur.Add(-1) }
 
 // stage runs one stage of task i with panic recovery, counting it in flight.
-func (t *tally) stage(ctx context.Context, s Stage, i int, in uint64) (out uint64, err error) {
+func (t *tally) stage(ctx context.Context, s Stage, i int, in uint64) (uint64, error) {
 	t.enter()
 	defer t.leave()
+	return guard(ctx, s, i, in)
+}
+
+// guard runs one stage of task i, turning its panic into the task's error.
+func guard(ctx context.Context, s Stage, i int, in uint64) (out uint64, err error) {
 	defer recovered(i, &err)
 	return s(ctx, i, in)
 }
@@ -91,22 +96,36 @@ func (t *tally) fold(i int, out uint64) (v uint64, err error) {
 
 // task runs every stage of task i in order and records its outcome.
 func (t *tally) task(ctx context.Context, i int) {
+	if v, ok := t.run(ctx, i, true); ok {
+		t.complete(ctx, i, v)
+	}
+}
+
+// run runs every stage of task i in order, each counted in flight when
+// counted is set, and records the task's failure or cancellation. ok
+// reports that it completed with output out, which the caller records.
+func (t *tally) run(ctx context.Context, i int, counted bool) (out uint64, ok bool) {
 	if ctx.Err() != nil {
 		t.cancelled.Add(1)
-		return
+		return 0, false
 	}
 	v, err := t.seed(i)
 	if err != nil {
 		t.fail(ctx, i, err)
-		return
+		return 0, false
 	}
 	for _, s := range t.job.Stages {
-		if v, err = t.stage(ctx, s, i, v); err != nil {
+		if counted {
+			v, err = t.stage(ctx, s, i, v)
+		} else {
+			v, err = guard(ctx, s, i, v)
+		}
+		if err != nil {
 			t.fail(ctx, i, err)
-			return
+			return 0, false
 		}
 	}
-	t.complete(ctx, i, v)
+	return v, true
 }
 
 // spawned runs task i on a goroutine of its own and marks it done in wg.

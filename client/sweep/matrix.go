@@ -34,6 +34,11 @@ type Matrix struct {
 	// Strategies defaults to all five, in the order serial,
 	// goroutine-per-task, pool, semaphore, pipeline.
 	Strategies []string `json:"strategies"`
+	// Implementations lists whose code runs each strategy (own, ants,
+	// pond, conc, errgroup); empty means own only, and is absent from the
+	// JSON. A strategy is paired only with the implementations it has
+	// (see [Matrix.Cells]).
+	Implementations []string `json:"implementations,omitempty"`
 	// Workloads defaults to ["cpu"].
 	Workloads []string `json:"workloads"`
 	// Scopes defaults to ["job"].
@@ -143,6 +148,9 @@ func (m *Matrix) fillDefaults() {
 	if len(m.Strategies) == 0 {
 		m.Strategies = append([]string(nil), client.StrategyNames...)
 	}
+	if len(m.Implementations) == 0 {
+		m.Implementations = nil // own only; nil is its one empty form
+	}
 	if len(m.Workloads) == 0 {
 		m.Workloads = []string{word.WorkloadCPU}
 	}
@@ -220,6 +228,7 @@ func (m *Matrix) check() error {
 		parse  func(string) error
 	}{
 		{"strategies", m.Strategies, func(s string) error { _, err := client.ParseStrategy(s); return err }},
+		{"implementations", m.Implementations, func(s string) error { _, err := client.ParseImplementation(s); return err }},
 		{"workloads", m.Workloads, func(s string) error { _, err := client.ParseWorkload(s); return err }},
 		{"scopes", m.Scopes, func(s string) error { _, err := client.ParseScope(s); return err }},
 		{"io_latency", m.IOLatency, func(s string) error { _, err := parseDuration(s, 0); return err }},
@@ -296,7 +305,7 @@ func (m *Matrix) check() error {
 	// The product is bounded before Cells builds it, so that a small
 	// document cannot ask for billions of cells.
 	n := uint64(m.TrialsPerCell)
-	for _, l := range []int{len(m.Strategies), len(m.Workloads), len(m.Scopes), len(m.Tasks),
+	for _, l := range []int{len(m.Strategies), max(len(m.Implementations), 1), len(m.Workloads), len(m.Scopes), len(m.Tasks),
 		len(m.Parallelism), len(m.CPUIterations), len(m.IOLatency),
 		max(len(m.Syncs), 1), max(len(m.LockOrders), 1), max(len(m.Accounts), 1),
 		len(m.Concurrency) + len(m.Rates), len(m.Connections)} {

@@ -11,7 +11,7 @@ import (
 
 // BuiltinMatrixNames lists the names [BuiltinMatrix] knows. It is shared:
 // callers must not modify it.
-var BuiltinMatrixNames = []string{"smoke", "default", "shared"}
+var BuiltinMatrixNames = []string{"smoke", "default", "shared", "libraries"}
 
 // BuiltinMatrix returns a fresh copy of a built-in matrix, with every
 // default filled in. Smoke and default share one job shape, sized so that
@@ -39,6 +39,13 @@ var BuiltinMatrixNames = []string{"smoke", "default", "shared"}
 //     sends. That is 105 cells and 315 trials of 0.65 s planned, 0.67 s
 //     taken: 3 min 31 s measured on a busy 2-core host, server start-up
 //     included, under 5.
+//   - "libraries": the implementations of the strategies that have more
+//     than one (goroutine-per-task: own, conc; pool: own, ants, pond,
+//     conc; semaphore: own, errgroup: 8 pairs) × cpu and io × closed-loop
+//     concurrency 1, 2, 4, 8, 16 and 32 × 5 trials, warm-up 200 ms and
+//     800 ms measured, in the job shape of default: 96 cells, 480 trials
+//     of 1 s planned (8 min); with default's 45 ms a trial beyond its
+//     plan, about 8.4 minutes on a 2-core host, under 10.
 //
 // Any other name is an error.
 func BuiltinMatrix(name string) (*Matrix, error) {
@@ -67,6 +74,12 @@ func BuiltinMatrix(name string) (*Matrix, error) {
 		m.Accounts = []uint32{8}
 		m.Concurrency = []int{1, 4, 16}
 		m.Duration, m.Warmup, m.TrialsPerCell = "500ms", "150ms", 3
+	case "libraries":
+		m.Strategies = []string{"goroutine-per-task", "pool", "semaphore"}
+		m.Implementations = append([]string(nil), client.ImplementationNames...)
+		m.Workloads = []string{"cpu", "io"}
+		m.Concurrency = []int{1, 2, 4, 8, 16, 32}
+		m.Duration, m.Warmup, m.TrialsPerCell = "800ms", "200ms", 5
 	default:
 		return nil, fmt.Errorf("matrix: unknown built-in matrix %q (want one of %v)", name, BuiltinMatrixNames)
 	}

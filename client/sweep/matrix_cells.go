@@ -8,7 +8,9 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/strategies"
 )
 
 // PlannedTrial is one (cell, trial) pair of a sweep plan.
@@ -31,16 +33,18 @@ func (p PlannedTrial) Label() string {
 // Cells returns the product of the matrix's axes in a deterministic order:
 // workloads outermost, then scopes, tasks, parallelism, cpu_iterations,
 // io_latency, syncs, lock_orders, accounts, connections, the load levels
-// (concurrency levels, then rates) and strategies innermost, so that
-// strategies compared at one load run next to each other in time.
+// (concurrency levels, then rates), strategies, and implementations
+// innermost, so that the strategies and implementations compared at one
+// load run next to each other in time.
 //
 // Values that a workload does not use are set to zero, and the cells this
 // makes equal are listed once: a cpu cell has no io_latency, an io cell no
 // cpu_iterations, a counter or transfer cell no io_latency; only a counter
 // cell has a sync mode, and only a transfer cell a lock order and
-// accounts. The server scope with goroutine-per-task or pipeline is
-// skipped, because those strategies have no limit to share and the server
-// refuses the combination with InvalidArgument. Parallelism is kept as
+// accounts. A strategy is paired only with the implementations it has,
+// and the server scope only with what can share it (not goroutine-per-task
+// or pipeline, which have no limit to share, nor conc or errgroup): the
+// server refuses other combinations with InvalidArgument. Parallelism is kept as
 // given for every strategy, even those that ignore it (serial,
 // goroutine-per-task), so that every strategy of one group has the same
 // key in the results.
@@ -58,7 +62,15 @@ func (m *Matrix) Cells() ([]client.Cell, error) {
 	timeout, _ := time.ParseDuration(m.Timeout)
 	workloads := parseAll(m.Workloads, client.ParseWorkload)
 	scopes := parseAll(m.Scopes, client.ParseScope)
-	strategies := parseAll(m.Strategies, client.ParseStrategy)
+	strats := parseAll(m.Strategies, client.ParseStrategy)
+	// Own is sent as UNSPECIFIED, as by the run command: the same request
+	// as before the field existed.
+	impls := orUnset(parseAll(m.Implementations, client.ParseImplementation))
+	for i, impl := range impls {
+		if impl == pb.Implementation_IMPLEMENTATION_OWN {
+			impls[i] = pb.Implementation_IMPLEMENTATION_UNSPECIFIED
+		}
+	}
 	latencies := parseAll(m.IOLatency, time.ParseDuration)
 	// An empty shared-state axis is one unset value, so that the product
 	// still has cells for the workloads that do not use it.
@@ -76,13 +88,13 @@ func (m *Matrix) Cells() ([]client.Cell, error) {
 	// Each index of the product is a number whose digits, outermost axis
 	// first, pick one value per axis.
 	radix := []int{len(workloads), len(scopes), len(m.Tasks), len(m.Parallelism), len(m.CPUIterations),
-		len(latencies), len(syncs), len(orders), len(accounts), len(m.Connections), len(loads), len(strategies)}
+		len(latencies), len(syncs), len(orders), len(accounts), len(m.Connections), len(loads), len(strats), len(impls)}
 	total := 1
 	for _, r := range radix {
 		total *= r // check bounded the product
 	}
 	type cellKey struct {
-		job  [11]uint64
+		job  [12]uint64
 		load client.Load
 	}
 	seen := make(map[cellKey]bool, total)
@@ -92,8 +104,8 @@ func (m *Matrix) Cells() ([]client.Cell, error) {
 		for a, rest := len(radix)-1, n; a >= 0; a-- {
 			digit[a], rest = rest%radix[a], rest/radix[a]
 		}
-		w, sc, s := workloads[digit[0]], scopes[digit[1]], strategies[digit[11]]
-		if sc == pb.Scope_SCOPE_SERVER && !sharesScope(s) {
+		w, sc, s, impl := workloads[digit[0]], scopes[digit[1]], strats[digit[11]], impls[digit[12]]
+		if !runs(s, impl, sc) {
 			continue
 		}
 		iters, lat := m.CPUIterations[digit[4]], latencies[digit[5]]
@@ -113,21 +125,22 @@ func (m *Matrix) Cells() ([]client.Cell, error) {
 		load := loads[digit[10]]
 		load.Connections, load.Duration, load.Warmup, load.Timeout = m.Connections[digit[9]], duration, warmup, timeout
 		job := &pb.RunRequest{
-			Strategy:      s,
-			Workload:      w,
-			Scope:         sc,
-			Tasks:         m.Tasks[digit[2]],
-			Parallelism:   m.Parallelism[digit[3]],
-			CpuIterations: iters,
-			FailEvery:     m.FailEvery,
-			Sync:          sync,
-			LockOrder:     order,
-			Accounts:      acc,
+			Strategy:       s,
+			Implementation: impl,
+			Workload:       w,
+			Scope:          sc,
+			Tasks:          m.Tasks[digit[2]],
+			Parallelism:    m.Parallelism[digit[3]],
+			CpuIterations:  iters,
+			FailEvery:      m.FailEvery,
+			Sync:           sync,
+			LockOrder:      order,
+			Accounts:       acc,
 		}
 		if lat > 0 {
 			job.IoLatency = durationpb.New(lat)
 		}
-		k := cellKey{[11]uint64{uint64(s), uint64(w), uint64(sc), uint64(job.Tasks), uint64(job.Parallelism), iters, uint64(lat),
+		k := cellKey{[12]uint64{uint64(s), uint64(impl), uint64(w), uint64(sc), uint64(job.Tasks), uint64(job.Parallelism), iters, uint64(lat),
 			uint64(job.FailEvery), uint64(sync), uint64(order), uint64(acc)}, load}
 		if seen[k] {
 			continue
@@ -140,7 +153,9 @@ func (m *Matrix) Cells() ([]client.Cell, error) {
 		cells = append(cells, c)
 	}
 	if len(cells) == 0 {
-		return nil, fmt.Errorf("matrix: no valid cell: the server scope applies only to serial, pool and semaphore, and strategies lists %q", m.Strategies)
+		return nil, fmt.Errorf("matrix: no valid cell: the server scope applies only to serial, pool and semaphore (own), and pool's ants and pond;"+
+			" each strategy runs only its own implementations (pool: own, ants, pond, conc; semaphore: own, errgroup; goroutine-per-task: own, conc);"+
+			" strategies lists %q, implementations %q", m.Strategies, m.Implementations)
 	}
 	return cells, nil
 }
@@ -162,14 +177,16 @@ func parseAll[T any](values []string, parse func(string) (T, error)) []T {
 	return out
 }
 
-// sharesScope reports whether strategy s has a limit that SCOPE_SERVER can
-// share between RPCs.
-func sharesScope(s pb.Strategy) bool {
-	switch s {
-	case pb.Strategy_STRATEGY_GOROUTINE_PER_TASK, pb.Strategy_STRATEGY_PIPELINE:
+// runs reports whether the server runs strategy s in implementation impl
+// (UNSPECIFIED is own) at scope sc; it refuses other combinations with
+// InvalidArgument.
+func runs(s pb.Strategy, impl pb.Implementation, sc pb.Scope) bool {
+	k, _ := vocab.Strategies.Kind(s)
+	i, _ := vocab.Implementations.Kind(max(impl, pb.Implementation_IMPLEMENTATION_OWN))
+	if !strategies.Supports(k, i) {
 		return false
 	}
-	return true
+	return sc != pb.Scope_SCOPE_SERVER || strategies.Shareable(k, i)
 }
 
 // Trials returns every (cell, trial) pair of the matrix in the order a

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -244,6 +245,7 @@ func TestBuiltinMatrix(t *testing.T) {
 		{"smoke", 10, 30 * time.Second},
 		{"default", 270, 10 * time.Minute},
 		{"shared", 315, 5 * time.Minute},
+		{"libraries", 480, 10 * time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := sweep.BuiltinMatrix(tc.name)
@@ -374,4 +376,41 @@ func FuzzParseMatrix(f *testing.F) {
 			t.Fatalf("round trip of %s changed %+v into %+v", doc, m, again)
 		}
 	})
+}
+
+// TestImplementationsAxis checks that a strategy is paired only with the
+// implementations it has, and the server scope only with those that can
+// share it, and that own is sent as the field's default.
+func TestImplementationsAxis(t *testing.T) {
+	m, err := sweep.ParseMatrix(strings.NewReader(`{"strategies":["serial","pool","semaphore"],` +
+		`"implementations":["own","ants","errgroup","conc"],"scopes":["job","server"],"trials":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, err := m.Cells()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cells {
+		got = append(got, c.Label())
+		if c.Job.GetImplementation() == pb.Implementation_IMPLEMENTATION_OWN {
+			t.Errorf("%s: own sent as IMPLEMENTATION_OWN, want the default", c.Label())
+		}
+	}
+	want := []string{
+		"serial/cpu c=4", "pool/cpu c=4", "pool/ants/cpu c=4", "pool/conc/cpu c=4", "semaphore/cpu c=4", "semaphore/errgroup/cpu c=4",
+		"serial/cpu/server c=4", "pool/cpu/server c=4", "pool/ants/cpu/server c=4", "semaphore/cpu/server c=4",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("cells\n%q\nwant\n%q", got, want)
+	}
+	for _, bad := range []struct{ doc, want string }{
+		{`{"implementations":["own","fibers"]}`, `implementations[1]: unknown implementation "fibers"`},
+		{`{"strategies":["serial"],"implementations":["ants"]}`, "no valid cell"},
+	} {
+		if _, err := sweep.ParseMatrix(strings.NewReader(bad.doc)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("ParseMatrix(%s) error = %v, want %q", bad.doc, err, bad.want)
+		}
+	}
 }

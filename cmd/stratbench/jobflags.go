@@ -12,24 +12,26 @@ import (
 
 	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/strategies"
 )
 
 // jobFlags are the flags that describe the job every RPC of a run carries.
 type jobFlags struct {
-	strategy      string
-	workload      string
-	scope         string
-	tasks         uint
-	parallelism   uint
-	cpuIterations uint64
-	ioLatency     time.Duration
-	failEvery     uint
-	panicEvery    uint
-	failFast      bool
-	errorPolicy   string
-	sync          string
-	accounts      uint
-	lockOrder     string
+	strategy       string
+	implementation string
+	workload       string
+	scope          string
+	tasks          uint
+	parallelism    uint
+	cpuIterations  uint64
+	ioLatency      time.Duration
+	failEvery      uint
+	panicEvery     uint
+	failFast       bool
+	errorPolicy    string
+	sync           string
+	accounts       uint
+	lockOrder      string
 }
 
 // defaultAccounts is the transfer workload's --accounts when not given.
@@ -38,6 +40,9 @@ const defaultAccounts = 8
 // register defines the job flags on fs.
 func (j *jobFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&j.strategy, "strategy", vocab.Name(pb.Strategy_STRATEGY_POOL), "how a job's tasks are scheduled: "+strings.Join(vocab.Words[pb.Strategy](), "|"))
+	fs.StringVar(&j.implementation, "implementation", vocab.Name(pb.Implementation_IMPLEMENTATION_OWN),
+		"whose code runs the strategy: "+strings.Join(vocab.Words[pb.Implementation](), "|")+
+			" (pool: own, ants, pond, conc; semaphore: own, errgroup; goroutine-per-task: own, conc; others: own)")
 	fs.StringVar(&j.workload, "workload", vocab.Name(pb.Workload_WORKLOAD_CPU), "what each task does: "+strings.Join(vocab.Words[pb.Workload](), "|"))
 	fs.StringVar(&j.scope, "scope", vocab.Name(pb.Scope_SCOPE_JOB), "where the strategy's limit lives: "+strings.Join(vocab.Words[pb.Scope](), "|"))
 	fs.UintVar(&j.tasks, "tasks", 16, "tasks per job")
@@ -71,9 +76,19 @@ func (j *jobFlags) request(set map[string]bool) (*pb.RunRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--workload: %w", err)
 	}
+	impl, err := vocab.Parse[pb.Implementation]("implementation", j.implementation)
+	if err != nil {
+		return nil, fmt.Errorf("--implementation: %w", err)
+	}
 	scope, err := vocab.Parse[pb.Scope]("scope", j.scope)
 	if err != nil {
 		return nil, fmt.Errorf("--scope: %w", err)
+	}
+	if err := checkImplementation(strategy, impl, scope); err != nil {
+		return nil, err
+	}
+	if impl == pb.Implementation_IMPLEMENTATION_OWN {
+		impl = pb.Implementation_IMPLEMENTATION_UNSPECIFIED // the same request as before the field existed
 	}
 	for _, f := range []struct {
 		name  string
@@ -89,14 +104,15 @@ func (j *jobFlags) request(set map[string]bool) (*pb.RunRequest, error) {
 		}
 	}
 	req := &pb.RunRequest{
-		Strategy:    strategy,
-		Workload:    workload,
-		Scope:       scope,
-		Tasks:       uint32(j.tasks),
-		Parallelism: uint32(j.parallelism),
-		FailEvery:   uint32(j.failEvery),
-		PanicEvery:  uint32(j.panicEvery),
-		FailFast:    j.failFast,
+		Strategy:       strategy,
+		Implementation: impl,
+		Workload:       workload,
+		Scope:          scope,
+		Tasks:          uint32(j.tasks),
+		Parallelism:    uint32(j.parallelism),
+		FailEvery:      uint32(j.failEvery),
+		PanicEvery:     uint32(j.panicEvery),
+		FailFast:       j.failFast,
 	}
 	if err := j.errorPolicyInto(req, set); err != nil {
 		return nil, err
@@ -205,6 +221,27 @@ func checkLimits(req *pb.RunRequest, l *pb.Limits) error {
 	}
 	if m := l.GetMaxIoLatency().AsDuration(); m > 0 && req.GetIoLatency().AsDuration() > m {
 		return fmt.Errorf("--io-latency %v is above the server's limit of %v", req.GetIoLatency().AsDuration(), m)
+	}
+	return nil
+}
+
+// checkImplementation refuses, as the server would, an implementation the
+// strategy does not have or a server scope it cannot share, naming both
+// flags and what they accept, before any RPC is sent.
+func checkImplementation(s pb.Strategy, impl pb.Implementation, scope pb.Scope) error {
+	k, _ := vocab.Strategies.Kind(s)
+	i, _ := vocab.Implementations.Kind(max(impl, pb.Implementation_IMPLEMENTATION_OWN))
+	if !strategies.Supports(k, i) {
+		var names []string
+		for _, x := range strategies.Implementations(k) {
+			names = append(names, x.String())
+		}
+		return fmt.Errorf("--implementation %s is not available for --strategy %s, which accepts %s",
+			vocab.Name(impl), vocab.Name(s), strings.Join(names, ", "))
+	}
+	if scope == pb.Scope_SCOPE_SERVER && !strategies.Shareable(k, i) && strategies.Shareable(k, strategies.Own) {
+		return fmt.Errorf("--scope server is not supported by --strategy %s with --implementation %s: it is waited for as a whole; use --scope job",
+			vocab.Name(s), vocab.Name(impl))
 	}
 	return nil
 }

@@ -318,3 +318,36 @@ func TestHostileInfoIsCleaned(t *testing.T) {
 		t.Errorf("results CSV holds the host name as a formula:\n%s", data)
 	}
 }
+
+// TestRunCmdImplementations drives a real `stratbench serve` child, as a
+// remote server, with every library implementation: each pair runs
+// without errors and its rows name the implementation; a pair the strategy
+// does not have is refused before any RPC.
+func TestRunCmdImplementations(t *testing.T) {
+	_, addr, _ := startServe(t)
+	csv := filepath.Join(t.TempDir(), "out.csv")
+	pairs := [][2]string{{"pool", "ants"}, {"pool", "pond"}, {"pool", "conc"}, {"semaphore", "errgroup"}, {"goroutine-per-task", "conc"}, {"pool", "own"}}
+	for _, p := range pairs {
+		var stdout, stderr bytes.Buffer
+		args := []string{"--target", addr, "--concurrency", "2", "--requests", "6", "--warmup", "0", "--out", csv,
+			"--strategy", p[0], "--implementation", p[1], "--cpu-iterations", "50", "--panic-every", "5"}
+		if err := runCmd(t.Context(), args, &stdout, &stderr); err != nil {
+			t.Fatalf("%s/%s: %v; stderr: %s", p[0], p[1], err, stderr.String())
+		}
+	}
+	rows, err := record.ReadCSVFile(csv)
+	if err != nil || len(rows) != len(pairs) {
+		t.Fatalf("read %s: %d rows, %v", csv, len(rows), err)
+	}
+	for i, r := range rows {
+		if r.Strategy != pairs[i][0] || r.Implementation != pairs[i][1] || r.Errors != 0 || r.Requests != 6 {
+			t.Errorf("row %d: strategy %s implementation %q, %d requests %d errors; want %s/%s, 6 without error",
+				i, r.Strategy, r.Implementation, r.Requests, r.Errors, pairs[i][0], pairs[i][1])
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	err = runCmd(t.Context(), []string{"--target", addr, "--requests", "1", "--strategy", "pipeline", "--implementation", "pond"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "--implementation pond is not available for --strategy pipeline") {
+		t.Errorf("pipeline/pond: err %v", err)
+	}
+}

@@ -53,7 +53,9 @@ var (
 		workload.Counter, workload.Transfer)
 	Syncs = newTable[pb.Sync](workload.SyncMutex, workload.SyncAtomic, workload.SyncSharded,
 		workload.SyncChannel, workload.SyncNone)
-	LockOrders = newTable[pb.LockOrder](workload.LockOrdered, workload.LockTry)
+	LockOrders      = newTable[pb.LockOrder](workload.LockOrdered, workload.LockTry)
+	Implementations = newTable[pb.Implementation](strategies.Own, strategies.Ants, strategies.Pond,
+		strategies.Conc, strategies.Errgroup)
 	// ErrorPolicies maps a policy to whether the first failure cancels the
 	// job (strategies.Job.FailFast): FAIL_FAST, COLLECT_ALL.
 	ErrorPolicies = newTable[pb.ErrorPolicy](true, false)

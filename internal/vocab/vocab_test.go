@@ -125,6 +125,7 @@ func tableRoundTrip[P vocab.Enum, K comparable](t *testing.T, tbl vocab.Table[P,
 
 func TestTables(t *testing.T) {
 	tableRoundTrip(t, vocab.Strategies, strategies.Kinds)
+	tableRoundTrip(t, vocab.Implementations, strategies.AllImplementations)
 	tableRoundTrip(t, vocab.Workloads, []workload.Kind{workload.CPU, workload.IO, workload.Mixed, workload.Counter, workload.Transfer})
 	tableRoundTrip(t, vocab.Syncs, []workload.Sync{workload.SyncMutex, workload.SyncAtomic, workload.SyncSharded, workload.SyncChannel, workload.SyncNone})
 	tableRoundTrip(t, vocab.LockOrders, []workload.LockOrder{workload.LockOrdered, workload.LockTry})
@@ -166,6 +167,7 @@ func generated(pkg string, body func(*bytes.Buffer)) []byte {
 func TestKindStrings(t *testing.T) {
 	golden.CheckPath(t, "../../strategies/kind_string.go", generated("strategies", func(b *bytes.Buffer) {
 		kindString[pb.Strategy](b, "Kind", "k", "Serial", "GoroutinePerTask", "Pool", "Semaphore", "Pipeline")
+		kindString[pb.Implementation](b, "Implementation", "i", "Own", "Ants", "Pond", "Conc", "Errgroup")
 	}))
 	golden.CheckPath(t, "../../workload/kind_string.go", generated("workload", func(b *bytes.Buffer) {
 		kindString[pb.Workload](b, "Kind", "k", "CPU", "IO", "Mixed", "Counter", "Transfer")

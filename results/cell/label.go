@@ -8,7 +8,17 @@ import (
 	"github.com/stratbench/stratbench/internal/vocab/word"
 )
 
-// Label names a cell for people, shortly: strategy/workload (then
+// Name names the strategy and implementation of c for people: the strategy,
+// such as "pool", followed by "/" and the implementation unless it is own,
+// such as "pool/ants".
+func Name(c Summary) string {
+	if c.Implementation == "" || c.Implementation == word.ImplementationOwn {
+		return c.Strategy
+	}
+	return c.Strategy + "/" + c.Implementation
+}
+
+// Label names a cell for people, shortly: Name/workload (then
 // "/" and the sync mode of a counter cell, or the lock order and
 // "/N-accounts" of a transfer cell, and "/server" for server scope), tasks, parallelism, the CPU iterations and
 // I/O wait that are set, then the load, such as
@@ -18,7 +28,7 @@ import (
 // duration are left out; CellKey has them.
 func Label(c Summary) string {
 	var b strings.Builder
-	b.WriteString(c.Strategy + "/" + c.Workload)
+	b.WriteString(Name(c) + "/" + c.Workload)
 	if c.Sync != "" {
 		b.WriteString("/" + c.Sync)
 	}

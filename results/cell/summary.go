@@ -23,13 +23,14 @@ type Summary struct {
 	Host string // server_host
 	Key  string // record.Row.CellKey of the cell's rows
 
-	// The cell's job and load parameters, as in its rows.
-	Strategy, Workload, Scope, Mode string
-	Tasks, Parallelism              int
-	Concurrency, Connections        int
-	CPUIterations                   uint64
-	IOLatencyMs, TargetRPS          float64
-	WarmupS, DurationS              float64
+	// The cell's job and load parameters, as in its rows; Implementation
+	// is "own" for rows that do not name one (schema version 1).
+	Strategy, Implementation, Workload, Scope, Mode string
+	Tasks, Parallelism                              int
+	Concurrency, Connections                        int
+	CPUIterations                                   uint64
+	IOLatencyMs, TargetRPS                          float64
+	WarmupS, DurationS                              float64
 	// The shared-state parameters: Sync for counter cells, LockOrder and
 	// Accounts for transfer cells; empty (0) for every other cell.
 	Sync, LockOrder string
@@ -45,6 +46,9 @@ type Summary struct {
 	// Per-trial figures summarised by NewEstimate: Median is the median
 	// over trials, CILow and CIHigh the 95% confidence interval of the mean.
 	TasksPerS, ThroughputRPS, P99Ms, P50Ms stats.Estimate
+	// TasksTrials and P99Trials are the per-trial tasks_per_s and p99_ms of
+	// the complete trials, in row order: what a rank test compares.
+	TasksTrials, P99Trials []float64
 
 	// Medians over trials of the per-trial values.
 	MeanMs, P90Ms, P999Ms, MaxMs, ServerP50Ms, ServerP99Ms float64
@@ -127,6 +131,7 @@ func compareCells(a, b Summary) int {
 		cmp.Compare(a.LockOrder, b.LockOrder),
 		cmp.Compare(a.Accounts, b.Accounts),
 		cmp.Compare(a.Strategy, b.Strategy),
+		cmp.Compare(a.Implementation, b.Implementation),
 		cmp.Compare(a.Scope, b.Scope),
 		cmp.Compare(a.Mode, b.Mode),
 		cmp.Compare(a.Tasks, b.Tasks),
@@ -149,7 +154,7 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	r0 := rows[0]
 	c := Summary{
 		Host: host, Key: key,
-		Strategy: r0.Strategy, Workload: r0.Workload, Scope: r0.Scope, Mode: r0.Mode,
+		Strategy: r0.Strategy, Implementation: r0.ImplementationName(), Workload: r0.Workload, Scope: r0.Scope, Mode: r0.Mode,
 		Tasks: r0.Tasks, Parallelism: r0.Parallelism, Concurrency: r0.Concurrency, Connections: r0.Connections,
 		CPUIterations: r0.CPUIterations, IOLatencyMs: r0.IOLatencyMs, TargetRPS: r0.TargetRPS,
 		WarmupS: r0.WarmupS, DurationS: r0.DurationS,
@@ -209,6 +214,7 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 		}
 		*e.dst = est
 	}
+	c.TasksTrials, c.P99Trials = tasks, p99
 	c.MeanMs, c.P90Ms, c.P999Ms, c.MaxMs = median(mean), median(p90), median(p999), median(mx)
 	c.ServerP50Ms, c.ServerP99Ms = median(sp50), median(sp99)
 	c.ServerGOMAXPROCS, c.ServerNsPerIteration = int(lowerMedian(gmp)), median(nspi)

@@ -70,11 +70,11 @@ func (c Cell) Saturated() bool { return c.A.Saturated || c.B.Saturated }
 // hosts.
 func Sides(a, b Side) (*Comparison, error) {
 	c := &Comparison{A: a, B: b}
-	sa, trialsA, hostsA, err := summarizeSide(a)
+	sa, hostsA, err := summarizeSide(a)
 	if err != nil {
 		return nil, err
 	}
-	sb, trialsB, hostsB, err := summarizeSide(b)
+	sb, hostsB, err := summarizeSide(b)
 	if err != nil {
 		return nil, err
 	}
@@ -91,19 +91,10 @@ func Sides(a, b Side) (*Comparison, error) {
 			c.OnlyA = append(c.OnlyA, x.Key)
 			continue
 		}
-		cc := Cell{A: x, B: y,
-			TasksRatio: ratio(y.TasksPerS.Median, x.TasksPerS.Median),
-			P99Ratio:   ratio(y.P99Ms.Median, x.P99Ms.Median)}
-		ta, tb := trialsA[x.Key], trialsB[x.Key]
-		mt, err := stats.MannWhitneyU(ta.tasks, tb.tasks)
+		cc, err := NewCell(x, y)
 		if err != nil {
-			return nil, fmt.Errorf("compare cell %s: tasks/s: %w", x.Key, err)
+			return nil, err
 		}
-		mp, err := stats.MannWhitneyU(ta.p99, tb.p99)
-		if err != nil {
-			return nil, fmt.Errorf("compare cell %s: p99: %w", x.Key, err)
-		}
-		cc.TasksP, cc.P99P = mt.P, mp.P
 		c.Cells = append(c.Cells, cc)
 	}
 	for _, y := range sb {
@@ -116,21 +107,18 @@ func Sides(a, b Side) (*Comparison, error) {
 	return c, nil
 }
 
-// trialValues are one cell's per-trial figures on one side.
-type trialValues struct{ tasks, p99 []float64 }
-
-// summarizeSide summarises s's rows and collects each cell's per-trial
-// values, refusing a cell measured against two server hosts.
-func summarizeSide(s Side) ([]cell.Summary, map[string]trialValues, []string, error) {
+// summarizeSide summarises s's rows, refusing a cell measured against two
+// server hosts.
+func summarizeSide(s Side) ([]cell.Summary, []string, error) {
 	sums, err := cell.Summarize(s.Rows)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("compare %s: %w", s.Name, err)
+		return nil, nil, fmt.Errorf("compare %s: %w", s.Name, err)
 	}
 	hostOf := map[string]string{}
 	var hosts []string
 	for _, x := range sums {
 		if h, ok := hostOf[x.Key]; ok {
-			return nil, nil, nil, fmt.Errorf("compare %s: cell %s was measured against server hosts %q and %q; compare one host per side",
+			return nil, nil, fmt.Errorf("compare %s: cell %s was measured against server hosts %q and %q; compare one host per side",
 				s.Name, x.Key, h, x.Host)
 		}
 		hostOf[x.Key] = x.Host
@@ -139,18 +127,27 @@ func summarizeSide(s Side) ([]cell.Summary, map[string]trialValues, []string, er
 		}
 	}
 	slices.Sort(hosts)
-	trials := map[string]trialValues{}
-	for _, r := range s.Rows {
-		if !r.Complete {
-			continue
-		}
-		k := r.CellKey()
-		t := trials[k]
-		t.tasks = append(t.tasks, r.TasksPerS)
-		t.p99 = append(t.p99, r.P99Ms)
-		trials[k] = t
+	return sums, hosts, nil
+}
+
+// NewCell compares cell b with cell a: the ratios of their medians, B/A,
+// and the Mann–Whitney U p-values of their complete trials' tasks/s and
+// p99. The two need not have one key: the report compares a strategy's
+// implementations with its own this way.
+func NewCell(a, b cell.Summary) (Cell, error) {
+	c := Cell{A: a, B: b,
+		TasksRatio: ratio(b.TasksPerS.Median, a.TasksPerS.Median),
+		P99Ratio:   ratio(b.P99Ms.Median, a.P99Ms.Median)}
+	mt, err := stats.MannWhitneyU(a.TasksTrials, b.TasksTrials)
+	if err != nil {
+		return Cell{}, fmt.Errorf("compare cell %s: tasks/s: %w", b.Key, err)
 	}
-	return sums, trials, hosts, nil
+	mp, err := stats.MannWhitneyU(a.P99Trials, b.P99Trials)
+	if err != nil {
+		return Cell{}, fmt.Errorf("compare cell %s: p99: %w", b.Key, err)
+	}
+	c.TasksP, c.P99P = mt.P, mp.P
+	return c, nil
 }
 
 // ratio returns b/a, or 0 when a is 0.

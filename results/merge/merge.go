@@ -107,6 +107,9 @@ func Clients(srcs []*record.Source) ([]Trial, error) {
 // describes.
 func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 	m := rows[0]
+	// The merged file is of the current schema. The columns a version 1
+	// input lacks stay at the zero value that means "absent" for them.
+	m.SchemaVersion = record.SchemaVersion
 	m.ClientHost = "merged(" + strconv.Itoa(len(rows)) + ")"
 	m.Histogram = ""
 	m.Requests, m.Errors, m.LateSends = 0, 0, 0

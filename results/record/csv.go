@@ -4,12 +4,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stratbench/stratbench/internal/vocab/word"
 )
 
 // SchemaVersion is the version of the CSV schema that Header describes and
 // Writer writes. It changes whenever a column is added, removed, renamed or
-// reordered, or a column's meaning or unit changes.
-const SchemaVersion = 1
+// reordered, or a column's meaning or unit changes. ReadCSV also reads
+// version 1, whose rows lack the columns version 2 appended.
+const SchemaVersion = 2
 
 // Row is one CSV row: the result of one trial of one cell. Each field is one
 // column, named in the field's comment; Header lists them in file order.
@@ -90,6 +93,22 @@ type Row struct {
 	// true for workloads without an invariant.
 	InvariantOK bool
 	LockRetries uint64 // lock_retries: failed try-locks, summed over the trial's successful jobs
+
+	// The columns schema version 2 appended, zero in a version 1 row.
+
+	// Implementation is implementation: whose code ran the strategy ("own",
+	// "ants", "pond", "conc" or "errgroup"); "" in a version 1 row, all of
+	// whose jobs ran the own code (see ImplementationName).
+	Implementation string
+}
+
+// ImplementationName returns r's implementation, "own" when the row does not
+// say (a version 1 row).
+func (r Row) ImplementationName() string {
+	if r.Implementation == "" {
+		return word.ImplementationOwn
+	}
+	return r.Implementation
 }
 
 // Header returns the column names of schema version SchemaVersion, in file
@@ -113,9 +132,12 @@ var cellKeyColumns = []string{
 // part of the cell key only when set.
 var sharedKeyColumns = []string{"sync", "lock_order", "accounts"}
 
+// ownImplementation is the implementation left out of the cell key.
+const ownImplementation = word.ImplementationOwn
+
 // CellKey returns a string identifying r's cell: its job parameters
-// (strategy, workload, then sync, lock_order and accounts when they are
-// set, then scope, tasks, parallelism, cpu_iterations, io_latency_ms) and
+// (strategy, then implementation unless it is own or empty, workload, then
+// sync, lock_order and accounts when they are set, then scope, tasks, parallelism, cpu_iterations, io_latency_ms) and
 // load parameters (mode, concurrency, target_rps, connections, warmup_s,
 // duration_s). An empty sync or lock_order and a zero accounts, the values
 // of workloads that do not use them, are left out, so the keys of those
@@ -137,6 +159,9 @@ func (r Row) CellKey() string {
 	}
 	for _, name := range cellKeyColumns {
 		field(name)
+		if name == "strategy" && r.Implementation != "" && r.Implementation != ownImplementation {
+			field("implementation")
+		}
 		if name != "workload" {
 			continue
 		}

@@ -19,9 +19,22 @@ type column struct {
 	field func(*Row) any
 }
 
-// columns lists schema version 1 in file order: the 42 core columns, the
+// columns lists schema version SchemaVersion in file order: version 1's
+// columns, then those version 2 appends.
+var columns = append(v1Columns[:len(v1Columns):len(v1Columns)], v2Columns...)
+
+// v2Columns are the columns schema version 2 appends to version 1's, in file
+// order. A version 1 file has none of them: its rows leave their fields at
+// the zero value, which each column's reader must show as absent.
+var v2Columns = []column{
+	// implementation: whose code ran the strategy (own, ants, pond, conc,
+	// errgroup); "" in a version 1 row, whose jobs all ran the own code.
+	{"implementation", func(r *Row) any { return &r.Implementation }},
+}
+
+// v1Columns lists schema version 1 in file order: the 42 core columns, the
 // three extras, then the six shared-state columns.
-var columns = []column{
+var v1Columns = []column{
 	{"schema_version", func(r *Row) any { return &r.SchemaVersion }},
 	{"run_id", func(r *Row) any { return &r.RunID }},
 	{"started_at", func(r *Row) any { return &r.StartedAt }},

@@ -19,12 +19,14 @@ var ErrTruncatedRow = errors.New("truncated last row")
 // not schema version SchemaVersion's or whose rows carry another version.
 var ErrSchema = errors.New("CSV schema mismatch")
 
-// ReadCSV parses a CSV file of schema version SchemaVersion: the header, which
-// must equal Header(), then one row per line. Parsing is strict: every row
-// must have every column, each value must parse as its column's type, and
-// schema_version must be SchemaVersion; the first violation is returned as an
-// error naming the line, the column and the bad value, with nil rows. Empty
-// input holds no rows and is not an error.
+// ReadCSV parses a CSV file of schema version SchemaVersion or 1: the header,
+// which must equal Header() or version 1's, then one row per line. Parsing
+// is strict: every row must have every column of its version, each value
+// must parse as its column's type, and schema_version must be the header's
+// version; the first violation is returned as an error naming the line, the
+// column and the bad value, with nil rows. A version 1 row leaves the fields
+// of the columns version 2 added at their zero value, and its SchemaVersion
+// says so. Empty input holds no rows and is not an error.
 //
 // One damage is tolerated: when the input does not end in a newline and its
 // last line fails to parse, ReadCSV returns the rows before that line and an
@@ -73,10 +75,14 @@ func parseCSV(data []byte) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CSV header: %w", err)
 	}
-	if err := checkHeader(header); err != nil {
-		header = slices.Clone(header) // the next Read reuses its storage
-		first, _ := cr.Read()
-		return nil, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
+	cols, version := columns, SchemaVersion
+	if err := checkHeader(header, columns); err != nil {
+		if checkHeader(header, v1Columns) != nil {
+			header = slices.Clone(header) // the next Read reuses its storage
+			first, _ := cr.Read()
+			return nil, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
+		}
+		cols, version = v1Columns, 1
 	}
 	var rows []Row
 	for {
@@ -88,22 +94,22 @@ func parseCSV(data []byte) ([]Row, error) {
 			return nil, err // *csv.ParseError names the line and column
 		}
 		var r Row
-		for i, c := range columns {
+		for i, c := range cols {
 			if err := parseField(c.field(&r), rec[i]); err != nil {
 				line, col := cr.FieldPos(i)
 				return nil, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)
 			}
 		}
-		if r.SchemaVersion != SchemaVersion {
+		if r.SchemaVersion != version {
 			line, _ := cr.FieldPos(0)
-			return nil, fmt.Errorf("line %d: schema_version %d, want %d: %w", line, r.SchemaVersion, SchemaVersion, ErrSchema)
+			return nil, fmt.Errorf("line %d: schema_version %d, want %d: %w", line, r.SchemaVersion, version, ErrSchema)
 		}
 		rows = append(rows, r)
 	}
 }
 
-// checkHeader reports how header differs from Header().
-func checkHeader(header []string) error {
+// checkHeader reports how header differs from the names of columns.
+func checkHeader(header []string, columns []column) error {
 	for i, c := range columns {
 		if i >= len(header) {
 			return fmt.Errorf("%d columns, want %d: missing %q", len(header), len(columns), c.name)

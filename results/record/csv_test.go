@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -90,8 +91,9 @@ func rounded(r record.Row) record.Row {
 
 func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	h := record.Header()
-	if len(h) != 51 {
-		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state", len(h))
+	const v1 = 51
+	if len(h) < v1 {
+		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state + version 2's", len(h))
 	}
 	if h[0] != "schema_version" || h[41] != "client_saturated" {
 		t.Errorf("core columns span %q..%q, want schema_version..client_saturated", h[0], h[41])
@@ -99,8 +101,11 @@ func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	if got := strings.Join(h[42:45], ","); got != "errors_by_code,complete,histogram" {
 		t.Errorf("extras = %s", got)
 	}
-	if got := strings.Join(h[45:], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
+	if got := strings.Join(h[45:v1], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
 		t.Errorf("shared-state columns = %s", got)
+	}
+	if !slices.Contains(h[v1:], "implementation") {
+		t.Errorf("version 2 columns %s lack implementation", strings.Join(h[v1:], ","))
 	}
 }
 
@@ -180,7 +185,8 @@ func TestOpenWriterRefusesOtherSchemas(t *testing.T) {
 	}{
 		{"other columns", "schema_version,run_id\n2,x\n", record.ErrSchema, `found schema version "2"`},
 		{"no schema column", "a,b\n", record.ErrSchema, "found schema version unknown"},
-		{"other row version", header + strings.Replace(row, "1,", "2,", 1), record.ErrSchema, "schema_version 2, want 1"},
+		{"other row version", header + strings.Replace(row, "2,", "3,", 1), record.ErrSchema, "schema_version 3, want 2"},
+		{"version 1", mustReadFile(t, "testdata/schema_v1.csv"), record.ErrSchema, "found schema version 1, want schema version 2"},
 		{"partial last row", header + row[:20], record.ErrTruncatedRow, "line 2"},
 	}
 	for _, tt := range tests {
@@ -236,7 +242,8 @@ func TestWriterRefusesUnreadableRows(t *testing.T) {
 		name string
 		edit func(*record.Row)
 	}{
-		{"other schema", func(r *record.Row) { r.SchemaVersion = 2 }},
+		{"other schema", func(r *record.Row) { r.SchemaVersion = 3 }},
+		{"version 1", func(r *record.Row) { r.SchemaVersion = 1 }},
 		{"NaN", func(r *record.Row) { r.P99Ms = nan() }},
 		{"line break", func(r *record.Row) { r.ServerHost = "a\nb" }},
 		{"bad code", func(r *record.Row) { r.ErrorsByCode = map[string]uint64{"A=B": 1} }},
@@ -331,5 +338,47 @@ func TestCellKey(t *testing.T) {
 		if got := shared[i].CellKey(); got != want {
 			t.Errorf("shared row %d: CellKey() = %s\nwant %s", i, got, want)
 		}
+	}
+}
+
+func mustReadFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestReadsVersion1 reads a file written before schema version 2: its rows
+// load with SchemaVersion 1 and the columns version 2 added left absent,
+// and their cells keep the keys they had.
+func TestReadsVersion1(t *testing.T) {
+	rows, err := record.ReadCSVFile("testdata/schema_v1.csv")
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("ReadCSVFile = %d rows, %v; want 3", len(rows), err)
+	}
+	cur := sampleRow()
+	cur.SchemaVersion = record.SchemaVersion
+	for _, r := range rows {
+		if r.SchemaVersion != 1 || r.Implementation != "" || r.ImplementationName() != "own" {
+			t.Errorf("row %+v: want version 1, no implementation (own)", r)
+		}
+	}
+	if rows[0].CellKey() != cur.CellKey() {
+		t.Errorf("version 1 key %q, version 2 key %q", rows[0].CellKey(), cur.CellKey())
+	}
+}
+
+func TestCellKeyImplementation(t *testing.T) {
+	r := sampleRow()
+	own := r.CellKey()
+	r.Implementation = "own"
+	if r.CellKey() != own {
+		t.Errorf("own: key %q, want %q as with no implementation", r.CellKey(), own)
+	}
+	r.Implementation = "ants"
+	if k := r.CellKey(); !strings.HasPrefix(k, "strategy=pool implementation=ants workload=") {
+		t.Errorf("ants: key %q", k)
 	}
 }

@@ -51,6 +51,12 @@ func (w *Writer) prepare() error {
 	if _, err := ReadCSV(bytes.NewReader(data)); err != nil {
 		return fmt.Errorf("refusing to append to %s: %w", w.path, err)
 	}
+	if !bytes.HasPrefix(data, headerLine) {
+		// ReadCSV also reads version 1, which rows of this version would
+		// not match.
+		return fmt.Errorf("refusing to append to %s: found schema version 1, want schema version %d (write to a new file): %w",
+			w.path, SchemaVersion, ErrSchema)
+	}
 	if data[len(data)-1] != '\n' {
 		// A whole last row without its newline: appending would join rows.
 		return w.writeSynced([]byte{'\n'})

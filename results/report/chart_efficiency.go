@@ -42,7 +42,7 @@ func efficiencyChart(p panel, label string) template.HTML {
 				continue
 			}
 			ty := ya.sc.clampPos(c.Efficiency)
-			title := fmt.Sprintf("%s, %s: %s of the bound (%s measured, bound %s)", se.Strategy, p.levelName(x),
+			title := fmt.Sprintf("%s, %s: %s of the bound (%s measured, bound %s)", se.Name, p.levelName(x),
 				formatPct(c.Efficiency), formatSI(c.TasksPerS.Median), formatRate(c.BoundTasksPerS, "tasks/s"))
 			class := "bar"
 			if c.Saturated {
@@ -67,7 +67,7 @@ func efficiencyChart(p panel, label string) template.HTML {
 	s.text((x0+x1)/2, y1+44, "middle", "axistitle", title)
 	lx, ly := f.w-f.right+18, f.top+12
 	for _, se := range p.Series {
-		legendSwatch(s, lx, ly, se.Look.Color, se.Strategy)
+		legendSwatch(s, lx, ly, se.Look.Color, se.Name)
 		ly += 18
 	}
 	if saturated {

@@ -46,7 +46,7 @@ func latencyChart(p panel, x float64, label string) template.HTML {
 		if !ok {
 			continue
 		}
-		groups = append(groups, group{se.Strategy, c})
+		groups = append(groups, group{se.Name, c})
 		for _, pc := range percentiles {
 			if v := pc.value(c); v > 0 {
 				lo, hi = math.Min(lo, v), math.Max(hi, v)

@@ -76,9 +76,9 @@ func lostUpdatesChart(g counterGroup, x float64, lk map[string]look, label strin
 	}
 	for _, c := range cells {
 		px, py := xa.sc.pos(lostFraction(c))+dodge(c.Sync), ya.sc.pos(c.TasksPerS.Median)
-		color := lk[c.Strategy].Color
+		color := lk[cell.Name(c)].Color
 		title := fmt.Sprintf("%s, sync %s, %s: %s median, %s of increments lost (%s per job), %s",
-			c.Strategy, c.Sync, g.levelName(x), formatRate(c.TasksPerS.Median, "tasks/s"),
+			cell.Name(c), c.Sync, g.levelName(x), formatRate(c.TasksPerS.Median, "tasks/s"),
 			formatPct(lostFraction(c)), formatSI(c.LostPerJob), plural(c.Trials, "trial"))
 		if c.Saturated {
 			title += "; measured by a saturated client"
@@ -102,16 +102,21 @@ func lostUpdatesChart(g counterGroup, x float64, lk map[string]look, label strin
 // sharedLegend draws, right of the plot, the strategies' colours and then
 // the sync modes' shapes of cells.
 func sharedLegend(s *svg, f frame, cells []cell.Summary, lk map[string]look) {
-	var strategies, syncs []string
+	var firsts []cell.Summary
+	var syncs []string
 	for _, c := range cells {
-		if !slices.Contains(strategies, c.Strategy) {
-			strategies = append(strategies, c.Strategy)
+		if !slices.ContainsFunc(firsts, func(f cell.Summary) bool { return cell.Name(f) == cell.Name(c) }) {
+			firsts = append(firsts, c)
 		}
 		if !slices.Contains(syncs, c.Sync) {
 			syncs = append(syncs, c.Sync)
 		}
 	}
-	slices.SortFunc(strategies, func(a, b string) int { return rank(strategyOrder, a, b) })
+	slices.SortFunc(firsts, rankCells)
+	strategies := make([]string, len(firsts))
+	for i, c := range firsts {
+		strategies[i] = cell.Name(c)
+	}
 	slices.SortFunc(syncs, func(a, b string) int { return rank(syncOrder, a, b) })
 	x, y := f.w-f.right+18, f.top+12
 	for _, st := range strategies {

@@ -44,7 +44,7 @@ func splitChart(p panel, x float64, label string) template.HTML {
 			continue
 		}
 		sv, ov := split(c.P50Ms.Median, c.ServerP50Ms)
-		rows = append(rows, row{strategy: se.Strategy, client: c.P50Ms.Median, server: sv, overhead: ov, serverP50: c.ServerP50Ms})
+		rows = append(rows, row{strategy: se.Name, client: c.P50Ms.Median, server: sv, overhead: ov, serverP50: c.ServerP50Ms})
 		hi = math.Max(hi, math.Max(c.P50Ms.Median, c.ServerP50Ms))
 	}
 	if len(rows) == 0 {

@@ -132,7 +132,7 @@ func throughputChart(p panel, label string) template.HTML {
 	for k, se := range p.Series {
 		for _, c := range se.Cells {
 			x, y := xa.sc.pos(level(c))+dodge(k), ya.sc.pos(c.TasksPerS.Median)
-			s.group(pointTitle(p, se.Strategy, c), func() {
+			s.group(pointTitle(p, se.Name, c), func() {
 				fill, class := se.Look.Color, "marker"
 				if c.Saturated {
 					fill, class = "#ffffff", "marker saturated"
@@ -180,7 +180,7 @@ func throughputLegend(s *svg, f frame, p panel) {
 	for _, se := range p.Series {
 		s.line(x, y-4, x+22, y-4, "series", "stroke", se.Look.Color)
 		s.path(markerPath(se.Look.Marker, x+11, y-4, 4.5), "marker", "fill", se.Look.Color, "stroke", se.Look.Color)
-		s.text(x+30, y, "start", "legend", se.Strategy)
+		s.text(x+30, y, "start", "legend", se.Name)
 		y += 15
 		if u := se.usl(); u != nil {
 			s.text(x+30, y, "start", "legendnote",

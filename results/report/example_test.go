@@ -15,7 +15,7 @@ import (
 func ExampleWriteSummaryCSV() {
 	fit := &usl.Model{Sigma: 0.05, Kappa: 0, Lambda: 1900, PeakN: math.Inf(1), R2: 0.99, Points: 6}
 	cells := []cell.Summary{{
-		Host: "bench-1", Strategy: "pool", Workload: "cpu", Scope: "job", Mode: "closed",
+		Host: "bench-1", Strategy: "pool", Implementation: "own", Workload: "cpu", Scope: "job", Mode: "closed",
 		Tasks: 16, Parallelism: 4, Concurrency: 8, Connections: 1, CPUIterations: 2000,
 		ServerGOMAXPROCS: 2, ServerNsPerIteration: 250, Trials: 3,
 		TasksPerS:      stats.Estimate{N: 3, Median: 3800, CILow: 3700.25, CIHigh: 3899.75},
@@ -26,6 +26,6 @@ func ExampleWriteSummaryCSV() {
 		panic(err)
 	}
 	// Output:
-	// host,strategy,workload,scope,tasks,parallelism,cpu_iterations,io_latency_ms,mode,concurrency,target_rps,connections,server_gomaxprocs,server_ns_per_iteration,trials,tasks_per_s_median,tasks_per_s_ci_low,tasks_per_s_ci_high,p99_ms_median,p99_ms_ci_low,p99_ms_ci_high,bound_tasks_per_s,efficiency,usl_sigma,usl_kappa,usl_lambda,usl_peak_n,usl_r2,errors,saturated,sync,lock_order,accounts,lost_updates_median,lost_per_job_median,lock_retries_median,lock_retries_per_job_median,invariant_broken_trials
-	// bench-1,pool,cpu,job,16,4,2000,0,closed,8,0,1,2,250,3,3800,3700.25,3899.75,41.5,38,45,4000,0.95,0.05,0,1900,inf,0.99,0,false,,,0,0,0,0,0,0
+	// host,strategy,workload,scope,tasks,parallelism,cpu_iterations,io_latency_ms,mode,concurrency,target_rps,connections,server_gomaxprocs,server_ns_per_iteration,trials,tasks_per_s_median,tasks_per_s_ci_low,tasks_per_s_ci_high,p99_ms_median,p99_ms_ci_low,p99_ms_ci_high,bound_tasks_per_s,efficiency,usl_sigma,usl_kappa,usl_lambda,usl_peak_n,usl_r2,errors,saturated,sync,lock_order,accounts,lost_updates_median,lost_per_job_median,lock_retries_median,lock_retries_per_job_median,invariant_broken_trials,implementation
+	// bench-1,pool,cpu,job,16,4,2000,0,closed,8,0,1,2,250,3,3800,3700.25,3899.75,41.5,38,45,4000,0.95,0.05,0,1900,inf,0.99,0,false,,,0,0,0,0,0,0,own
 }

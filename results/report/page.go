@@ -28,6 +28,9 @@ type page struct {
 	// Transfers the invariant and lock retries of the transfer cells.
 	Shared    []sharedView
 	Transfers []transferRow
+	// Implementations compares the implementations of each strategy that
+	// has more than one in a panel.
+	Implementations []implTable
 }
 
 // panelView is one panel's charts and latency table.
@@ -78,6 +81,7 @@ func (r Report) page() page {
 	pg.ManyHosts = len(hosts) > 1
 	lk := looks(r.Cells)
 	pg.Shared, pg.Transfers = sharedViews(r.Cells, lk, pg.ManyHosts), transferRows(r.Cells, lk)
+	pg.Implementations = implementationTables(ps, pg.ManyHosts)
 	for i, p := range ps {
 		pg.Panels = append(pg.Panels, p.view(i, pg.ManyHosts))
 		for _, s := range p.Series {
@@ -90,7 +94,7 @@ func (r Report) page() page {
 					continue
 				}
 				if len(pg.Saturated) < saturatedListed {
-					pg.Saturated = append(pg.Saturated, fmt.Sprintf("%s, %s, %s", p.title(pg.ManyHosts), s.Strategy, p.levelName(level(c))))
+					pg.Saturated = append(pg.Saturated, fmt.Sprintf("%s, %s, %s", p.title(pg.ManyHosts), s.Name, p.levelName(level(c))))
 				} else {
 					pg.SaturatedMore++
 				}
@@ -117,7 +121,7 @@ func (p panel) view(i int, manyHosts bool) panelView {
 			continue
 		}
 		row := latencyRow{
-			Strategy: s.Strategy, Color: s.Look.Color, Saturated: c.Saturated,
+			Strategy: s.Name, Color: s.Look.Color, Saturated: c.Saturated,
 			P50: formatMs(c.P50Ms.Median), P90: formatMs(c.P90Ms), P99: formatMs(c.P99Ms.Median),
 			P999: formatMs(c.P999Ms), Max: formatMs(c.MaxMs), ServerP50: "–", Overhead: "–",
 		}
@@ -139,7 +143,7 @@ func newCellRow(p panel, s series, c cell.Summary) cellRow {
 		}
 	}
 	row := cellRow{
-		Host: c.Host, Workload: workload, Strategy: s.Strategy, Color: s.Look.Color,
+		Host: c.Host, Workload: workload, Strategy: s.Name, Color: s.Look.Color,
 		Level: formatSI(level(c)), Trials: c.Trials,
 		Tasks: formatSI(c.TasksPerS.Median), TasksCI: ci(c.TasksPerS, formatSI),
 		P99: formatMs(c.P99Ms.Median), P99CI: ci(c.P99Ms, formatMs),

@@ -48,25 +48,35 @@ func rank(known []string, a, b string) int {
 	return cmp.Or(cmp.Compare(ia, ib), cmp.Compare(a, b))
 }
 
+// implementationOrder is the order of the implementations, the project's
+// own first, as the wire enum lists them.
+var implementationOrder = word.ImplementationWords
+
+// rankCells compares a and b by strategy, then implementation.
+func rankCells(a, b cell.Summary) int {
+	return cmp.Or(rank(strategyOrder, a.Strategy, b.Strategy), rank(implementationOrder, a.Implementation, b.Implementation))
+}
+
 // look is how one strategy is drawn in every chart of a report.
 type look struct {
 	Color  string
 	Marker int // shape index for markerPath
 }
 
-// looks gives every strategy in cells its colour and marker shape, in
-// strategy order, so that a strategy looks the same in every chart.
+// looks gives every strategy and implementation in cells (each
+// cell.Name) its colour and marker shape, in strategy order, so that it
+// looks the same in every chart.
 func looks(cells []cell.Summary) map[string]look {
-	var names []string
+	var firsts []cell.Summary
 	for _, c := range cells {
-		if !slices.Contains(names, c.Strategy) {
-			names = append(names, c.Strategy)
+		if !slices.ContainsFunc(firsts, func(f cell.Summary) bool { return cell.Name(f) == cell.Name(c) }) {
+			firsts = append(firsts, c)
 		}
 	}
-	slices.SortFunc(names, func(a, b string) int { return rank(strategyOrder, a, b) })
-	m := make(map[string]look, len(names))
-	for i, n := range names {
-		m[n] = look{Color: palette[i%len(palette)], Marker: i}
+	slices.SortFunc(firsts, rankCells)
+	m := make(map[string]look, len(firsts))
+	for i, c := range firsts {
+		m[cell.Name(c)] = look{Color: palette[i%len(palette)], Marker: i}
 	}
 	return m
 }
@@ -93,11 +103,12 @@ type panel struct {
 	Series []series  // in strategy order
 }
 
-// series is one strategy's cells in a panel, ascending by load level.
+// series is one strategy's cells in a panel, in one implementation,
+// ascending by load level. Name is cell.Name of its cells.
 type series struct {
-	Strategy string
-	Look     look
-	Cells    []cell.Summary
+	Name  string
+	Look  look
+	Cells []cell.Summary
 }
 
 // level returns the load level of c: its target rate in open loop, its
@@ -147,9 +158,10 @@ func panels(cells []cell.Summary) []panel {
 			byKey[k] = p
 			order = append(order, p)
 		}
-		i := slices.IndexFunc(p.Series, func(s series) bool { return s.Strategy == c.Strategy })
+		name := cell.Name(c)
+		i := slices.IndexFunc(p.Series, func(s series) bool { return s.Name == name })
 		if i < 0 {
-			p.Series = append(p.Series, series{Strategy: c.Strategy, Look: lk[c.Strategy]})
+			p.Series = append(p.Series, series{Name: name, Look: lk[name]})
 			i = len(p.Series) - 1
 		}
 		p.Series[i].Cells = append(p.Series[i].Cells, c)
@@ -160,7 +172,7 @@ func panels(cells []cell.Summary) []panel {
 	out := make([]panel, len(order))
 	for i, p := range order {
 		slices.Sort(p.Levels)
-		slices.SortFunc(p.Series, func(a, b series) int { return rank(strategyOrder, a.Strategy, b.Strategy) })
+		slices.SortFunc(p.Series, func(a, b series) int { return rankCells(a.Cells[0], b.Cells[0]) })
 		for _, s := range p.Series {
 			slices.SortStableFunc(s.Cells, func(a, b cell.Summary) int { return cmp.Compare(level(a), level(b)) })
 		}

@@ -71,7 +71,7 @@ func counterGroups(cells []cell.Summary) []counterGroup {
 	for i := range out {
 		slices.Sort(out[i].Levels)
 		slices.SortStableFunc(out[i].Cells, func(a, b cell.Summary) int {
-			return cmp.Or(rank(strategyOrder, a.Strategy, b.Strategy), rank(syncOrder, a.Sync, b.Sync))
+			return cmp.Or(rankCells(a, b), rank(syncOrder, a.Sync, b.Sync))
 		})
 	}
 	return out
@@ -127,12 +127,12 @@ func transferRows(cells []cell.Summary, lk map[string]look) []transferRow {
 	}
 	slices.SortStableFunc(ts, func(a, b cell.Summary) int {
 		return cmp.Or(cmp.Compare(a.Host, b.Host), rank(lockOrderOrder, a.LockOrder, b.LockOrder),
-			cmp.Compare(a.Accounts, b.Accounts), rank(strategyOrder, a.Strategy, b.Strategy), cmp.Compare(level(a), level(b)))
+			cmp.Compare(a.Accounts, b.Accounts), rankCells(a, b), cmp.Compare(level(a), level(b)))
 	})
 	var out []transferRow
 	for _, c := range ts {
 		row := transferRow{
-			Host: c.Host, Strategy: c.Strategy, Color: lk[c.Strategy].Color, LockOrder: c.LockOrder,
+			Host: c.Host, Strategy: cell.Name(c), Color: lk[cell.Name(c)].Color, LockOrder: c.LockOrder,
 			Accounts: c.Accounts, Trials: c.Trials, Level: formatSI(level(c)),
 			Tasks: formatSI(c.TasksPerS.Median), Retries: formatSI(c.LockRetries), RetriesPerJob: formatSI(c.LockRetriesPerJob),
 			Invariant: "held in every trial",

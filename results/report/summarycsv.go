@@ -19,7 +19,8 @@ import (
 // mode, lock order and accounts (empty, 0, for workloads without them),
 // the medians over trials of lost updates per trial and per successful
 // job, of lock retries per trial and per job, and the trials whose
-// transfer invariant broke.
+// transfer invariant broke, and last the implementation that ran the
+// strategy ("own" for rows that do not name one).
 var SummaryHeader = []string{
 	"host", "strategy", "workload", "scope", "tasks", "parallelism", "cpu_iterations", "io_latency_ms",
 	"mode", "concurrency", "target_rps", "connections", "server_gomaxprocs", "server_ns_per_iteration",
@@ -32,6 +33,7 @@ var SummaryHeader = []string{
 	"sync", "lock_order", "accounts",
 	"lost_updates_median", "lost_per_job_median", "lock_retries_median", "lock_retries_per_job_median",
 	"invariant_broken_trials",
+	"implementation",
 }
 
 // WriteSummaryCSV writes cells to w as summary.csv: SummaryHeader, then one
@@ -70,7 +72,7 @@ func WriteSummaryCSV(w io.Writer, cells []cell.Summary) error {
 		rec = append(rec, strconv.FormatUint(c.Errors, 10), strconv.FormatBool(c.Saturated),
 			c.Sync, c.LockOrder, strconv.Itoa(c.Accounts),
 			decimal(c.LostUpdates), decimal(c.LostPerJob), decimal(c.LockRetries), decimal(c.LockRetriesPerJob),
-			strconv.Itoa(c.InvariantBroken))
+			strconv.Itoa(c.InvariantBroken), c.Implementation)
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("summary: %w", err)
 		}

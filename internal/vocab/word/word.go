@@ -73,3 +73,16 @@ const (
 // ScopeWords lists the words of stratbench.v1.Scope in number order.
 // Callers must not modify it.
 var ScopeWords = []string{ScopeJob, ScopeServer}
+
+// The words of stratbench.v1.Implementation.
+const (
+	ImplementationOwn      = "own"
+	ImplementationAnts     = "ants"
+	ImplementationPond     = "pond"
+	ImplementationConc     = "conc"
+	ImplementationErrgroup = "errgroup"
+)
+
+// ImplementationWords lists the words of stratbench.v1.Implementation in number order.
+// Callers must not modify it.
+var ImplementationWords = []string{ImplementationOwn, ImplementationAnts, ImplementationPond, ImplementationConc, ImplementationErrgroup}

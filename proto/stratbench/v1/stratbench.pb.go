@@ -383,6 +383,77 @@ func (Scope) EnumDescriptor() ([]byte, []int) {
 	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{5}
 }
 
+// Implementation is the code that carries out a strategy: the project's own,
+// or one of the libraries Go programs commonly use for it, run under the same
+// contract (every task counted once, panics become task failures,
+// cancellation reaches every task, parallelism never exceeded). Each
+// strategy accepts only its own implementations; any other pair is refused.
+type Implementation int32
+
+const (
+	// The project's own (the default).
+	Implementation_IMPLEMENTATION_UNSPECIFIED Implementation = 0
+	// The project's own, explicitly: every strategy has one.
+	Implementation_IMPLEMENTATION_OWN Implementation = 1
+	// github.com/panjf2000/ants/v2, for STRATEGY_POOL (job and server scope).
+	Implementation_IMPLEMENTATION_ANTS Implementation = 2
+	// github.com/alitto/pond/v2, for STRATEGY_POOL (job and server scope).
+	Implementation_IMPLEMENTATION_POND Implementation = 3
+	// github.com/sourcegraph/conc: conc/pool for STRATEGY_POOL, conc.WaitGroup
+	// for STRATEGY_GOROUTINE_PER_TASK (job scope only).
+	Implementation_IMPLEMENTATION_CONC Implementation = 4
+	// golang.org/x/sync/errgroup with SetLimit, for STRATEGY_SEMAPHORE (job
+	// scope only).
+	Implementation_IMPLEMENTATION_ERRGROUP Implementation = 5
+)
+
+// Enum value maps for Implementation.
+var (
+	Implementation_name = map[int32]string{
+		0: "IMPLEMENTATION_UNSPECIFIED",
+		1: "IMPLEMENTATION_OWN",
+		2: "IMPLEMENTATION_ANTS",
+		3: "IMPLEMENTATION_POND",
+		4: "IMPLEMENTATION_CONC",
+		5: "IMPLEMENTATION_ERRGROUP",
+	}
+	Implementation_value = map[string]int32{
+		"IMPLEMENTATION_UNSPECIFIED": 0,
+		"IMPLEMENTATION_OWN":         1,
+		"IMPLEMENTATION_ANTS":        2,
+		"IMPLEMENTATION_POND":        3,
+		"IMPLEMENTATION_CONC":        4,
+		"IMPLEMENTATION_ERRGROUP":    5,
+	}
+)
+
+func (x Implementation) Enum() *Implementation {
+	p := new(Implementation)
+	*p = x
+	return p
+}
+
+func (x Implementation) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Implementation) Descriptor() protoreflect.EnumDescriptor {
+	return file_stratbench_v1_stratbench_proto_enumTypes[6].Descriptor()
+}
+
+func (Implementation) Type() protoreflect.EnumType {
+	return &file_stratbench_v1_stratbench_proto_enumTypes[6]
+}
+
+func (x Implementation) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Implementation.Descriptor instead.
+func (Implementation) EnumDescriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{6}
+}
+
 // RunRequest describes one job.
 type RunRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -411,9 +482,11 @@ type RunRequest struct {
 	// WORKLOAD_TRANSFER: how the two locks of a transfer are taken (required).
 	LockOrder LockOrder `protobuf:"varint,13,opt,name=lock_order,json=lockOrder,proto3,enum=stratbench.v1.LockOrder" json:"lock_order,omitempty"`
 	// What a task failure does; must agree with fail_fast when both are set.
-	ErrorPolicy   ErrorPolicy `protobuf:"varint,14,opt,name=error_policy,json=errorPolicy,proto3,enum=stratbench.v1.ErrorPolicy" json:"error_policy,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ErrorPolicy ErrorPolicy `protobuf:"varint,14,opt,name=error_policy,json=errorPolicy,proto3,enum=stratbench.v1.ErrorPolicy" json:"error_policy,omitempty"`
+	// Whose code runs the strategy; unspecified means the project's own.
+	Implementation Implementation `protobuf:"varint,15,opt,name=implementation,proto3,enum=stratbench.v1.Implementation" json:"implementation,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *RunRequest) Reset() {
@@ -542,6 +615,13 @@ func (x *RunRequest) GetErrorPolicy() ErrorPolicy {
 		return x.ErrorPolicy
 	}
 	return ErrorPolicy_ERROR_POLICY_UNSPECIFIED
+}
+
+func (x *RunRequest) GetImplementation() Implementation {
+	if x != nil {
+		return x.Implementation
+	}
+	return Implementation_IMPLEMENTATION_UNSPECIFIED
 }
 
 // TaskFailure is one failed task of a job.
@@ -1123,7 +1203,7 @@ var File_stratbench_v1_stratbench_proto protoreflect.FileDescriptor
 
 const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\n" +
-	"\x1estratbench/v1/stratbench.proto\x12\rstratbench.v1\x1a\x1egoogle/protobuf/duration.proto\"\xd5\x04\n" +
+	"\x1estratbench/v1/stratbench.proto\x12\rstratbench.v1\x1a\x1egoogle/protobuf/duration.proto\"\x9c\x05\n" +
 	"\n" +
 	"RunRequest\x123\n" +
 	"\bstrategy\x18\x01 \x01(\x0e2\x17.stratbench.v1.StrategyR\bstrategy\x123\n" +
@@ -1144,7 +1224,8 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\baccounts\x18\f \x01(\rR\baccounts\x127\n" +
 	"\n" +
 	"lock_order\x18\r \x01(\x0e2\x18.stratbench.v1.LockOrderR\tlockOrder\x12=\n" +
-	"\ferror_policy\x18\x0e \x01(\x0e2\x1a.stratbench.v1.ErrorPolicyR\verrorPolicy\"M\n" +
+	"\ferror_policy\x18\x0e \x01(\x0e2\x1a.stratbench.v1.ErrorPolicyR\verrorPolicy\x12E\n" +
+	"\x0eimplementation\x18\x0f \x01(\x0e2\x1d.stratbench.v1.ImplementationR\x0eimplementation\"M\n" +
 	"\vTaskFailure\x12\x12\n" +
 	"\x04task\x18\x01 \x01(\rR\x04task\x12\x14\n" +
 	"\x05error\x18\x02 \x01(\tR\x05error\x12\x14\n" +
@@ -1237,7 +1318,14 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\x05Scope\x12\x15\n" +
 	"\x11SCOPE_UNSPECIFIED\x10\x00\x12\r\n" +
 	"\tSCOPE_JOB\x10\x01\x12\x10\n" +
-	"\fSCOPE_SERVER\x10\x022\x8d\x01\n" +
+	"\fSCOPE_SERVER\x10\x02*\xb0\x01\n" +
+	"\x0eImplementation\x12\x1e\n" +
+	"\x1aIMPLEMENTATION_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12IMPLEMENTATION_OWN\x10\x01\x12\x17\n" +
+	"\x13IMPLEMENTATION_ANTS\x10\x02\x12\x17\n" +
+	"\x13IMPLEMENTATION_POND\x10\x03\x12\x17\n" +
+	"\x13IMPLEMENTATION_CONC\x10\x04\x12\x1b\n" +
+	"\x17IMPLEMENTATION_ERRGROUP\x10\x052\x8d\x01\n" +
 	"\fBenchService\x12<\n" +
 	"\x03Run\x12\x19.stratbench.v1.RunRequest\x1a\x1a.stratbench.v1.RunResponse\x12?\n" +
 	"\x04Info\x12\x1a.stratbench.v1.InfoRequest\x1a\x1b.stratbench.v1.InfoResponseBCZAgithub.com/stratbench/stratbench/proto/stratbench/v1;stratbenchv1b\x06proto3"
@@ -1254,7 +1342,7 @@ func file_stratbench_v1_stratbench_proto_rawDescGZIP() []byte {
 	return file_stratbench_v1_stratbench_proto_rawDescData
 }
 
-var file_stratbench_v1_stratbench_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_stratbench_v1_stratbench_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
 var file_stratbench_v1_stratbench_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_stratbench_v1_stratbench_proto_goTypes = []any{
 	(Strategy)(0),               // 0: stratbench.v1.Strategy
@@ -1263,40 +1351,42 @@ var file_stratbench_v1_stratbench_proto_goTypes = []any{
 	(LockOrder)(0),              // 3: stratbench.v1.LockOrder
 	(ErrorPolicy)(0),            // 4: stratbench.v1.ErrorPolicy
 	(Scope)(0),                  // 5: stratbench.v1.Scope
-	(*RunRequest)(nil),          // 6: stratbench.v1.RunRequest
-	(*TaskFailure)(nil),         // 7: stratbench.v1.TaskFailure
-	(*RunResponse)(nil),         // 8: stratbench.v1.RunResponse
-	(*InfoRequest)(nil),         // 9: stratbench.v1.InfoRequest
-	(*Limits)(nil),              // 10: stratbench.v1.Limits
-	(*InfoResponse)(nil),        // 11: stratbench.v1.InfoResponse
-	(*durationpb.Duration)(nil), // 12: google.protobuf.Duration
+	(Implementation)(0),         // 6: stratbench.v1.Implementation
+	(*RunRequest)(nil),          // 7: stratbench.v1.RunRequest
+	(*TaskFailure)(nil),         // 8: stratbench.v1.TaskFailure
+	(*RunResponse)(nil),         // 9: stratbench.v1.RunResponse
+	(*InfoRequest)(nil),         // 10: stratbench.v1.InfoRequest
+	(*Limits)(nil),              // 11: stratbench.v1.Limits
+	(*InfoResponse)(nil),        // 12: stratbench.v1.InfoResponse
+	(*durationpb.Duration)(nil), // 13: google.protobuf.Duration
 }
 var file_stratbench_v1_stratbench_proto_depIdxs = []int32{
 	0,  // 0: stratbench.v1.RunRequest.strategy:type_name -> stratbench.v1.Strategy
 	1,  // 1: stratbench.v1.RunRequest.workload:type_name -> stratbench.v1.Workload
-	12, // 2: stratbench.v1.RunRequest.io_latency:type_name -> google.protobuf.Duration
+	13, // 2: stratbench.v1.RunRequest.io_latency:type_name -> google.protobuf.Duration
 	5,  // 3: stratbench.v1.RunRequest.scope:type_name -> stratbench.v1.Scope
 	2,  // 4: stratbench.v1.RunRequest.sync:type_name -> stratbench.v1.Sync
 	3,  // 5: stratbench.v1.RunRequest.lock_order:type_name -> stratbench.v1.LockOrder
 	4,  // 6: stratbench.v1.RunRequest.error_policy:type_name -> stratbench.v1.ErrorPolicy
-	12, // 7: stratbench.v1.RunResponse.server_time:type_name -> google.protobuf.Duration
-	12, // 8: stratbench.v1.RunResponse.queue_time:type_name -> google.protobuf.Duration
-	7,  // 9: stratbench.v1.RunResponse.failures:type_name -> stratbench.v1.TaskFailure
-	12, // 10: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
-	12, // 11: stratbench.v1.Limits.max_cpu_in_flight:type_name -> google.protobuf.Duration
-	12, // 12: stratbench.v1.Limits.max_job_duration:type_name -> google.protobuf.Duration
-	12, // 13: stratbench.v1.Limits.shared_idle_timeout:type_name -> google.protobuf.Duration
-	12, // 14: stratbench.v1.Limits.max_sched_latency:type_name -> google.protobuf.Duration
-	10, // 15: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
-	6,  // 16: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
-	9,  // 17: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
-	8,  // 18: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
-	11, // 19: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
-	18, // [18:20] is the sub-list for method output_type
-	16, // [16:18] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	6,  // 7: stratbench.v1.RunRequest.implementation:type_name -> stratbench.v1.Implementation
+	13, // 8: stratbench.v1.RunResponse.server_time:type_name -> google.protobuf.Duration
+	13, // 9: stratbench.v1.RunResponse.queue_time:type_name -> google.protobuf.Duration
+	8,  // 10: stratbench.v1.RunResponse.failures:type_name -> stratbench.v1.TaskFailure
+	13, // 11: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
+	13, // 12: stratbench.v1.Limits.max_cpu_in_flight:type_name -> google.protobuf.Duration
+	13, // 13: stratbench.v1.Limits.max_job_duration:type_name -> google.protobuf.Duration
+	13, // 14: stratbench.v1.Limits.shared_idle_timeout:type_name -> google.protobuf.Duration
+	13, // 15: stratbench.v1.Limits.max_sched_latency:type_name -> google.protobuf.Duration
+	11, // 16: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
+	7,  // 17: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
+	10, // 18: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
+	9,  // 19: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
+	12, // 20: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
+	19, // [19:21] is the sub-list for method output_type
+	17, // [17:19] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_stratbench_v1_stratbench_proto_init() }
@@ -1309,7 +1399,7 @@ func file_stratbench_v1_stratbench_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stratbench_v1_stratbench_proto_rawDesc), len(file_stratbench_v1_stratbench_proto_rawDesc)),
-			NumEnums:      6,
+			NumEnums:      7,
 			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
