@@ -150,6 +150,36 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 		}
 	})
 
+	t.Run("resume redoes a last row without its newline", func(t *testing.T) {
+		path := filepath.Join(dir, client.ResultsFile)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The last row, whole but for its newline, parses; it is torn all
+		// the same (its last column may have lost digits) and must be redone.
+		if err := os.WriteFile(path, bytes.TrimSuffix(b, []byte("\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		before := calls.Load()
+		opts := sweepOptions(t)
+		opts.Resume = dir
+		if _, err := client.Sweep(t.Context(), conns, nil, opts); err != nil {
+			t.Fatal(err)
+		}
+		if calls.Load() == before {
+			t.Error("resume sent no RPC: the torn last row was taken as done")
+		}
+		after := readRows(t, dir)
+		if len(after) != 4 || after[3].CellKey() != rows[3].CellKey() || after[3].Trial != rows[3].Trial {
+			t.Fatalf("after resume %d rows, last %s trial %d; want 4, the torn row's trial redone", len(after), after[len(after)-1].CellKey(), after[len(after)-1].Trial)
+		}
+		if !after[3].Complete || after[3].Requests == 0 {
+			t.Errorf("redone row = %+v, want a complete trial", after[3])
+		}
+		rows = after
+	})
+
 	t.Run("resume runs the missing trial", func(t *testing.T) {
 		path := filepath.Join(dir, client.ResultsFile)
 		b, err := os.ReadFile(path)

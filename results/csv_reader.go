@@ -26,27 +26,34 @@ var ErrSchema = errors.New("CSV schema mismatch")
 // error naming the line, the column and the bad value, with nil rows. Empty
 // input holds no rows and is not an error.
 //
-// One damage is tolerated: when the input does not end in a newline and its
-// last line fails to parse, ReadCSV returns the rows before that line and an
-// error wrapping ErrTruncatedRow. Callers that resume a sweep can keep those
-// rows; others should treat the error as fatal.
+// Every line of a file the Writer wrote ends in a newline, so a last line
+// without one is torn by an interrupted write, even when it parses (a row
+// cut inside its last column, lock_retries 12345 cut to 123, is still a
+// valid row). ReadCSV never returns such a line as a row: it returns the
+// rows before it and an error wrapping ErrTruncatedRow (or the error of an
+// earlier line, with nil rows). Callers that resume a sweep keep those rows
+// and measure the torn row's trial again; others should treat the error as
+// fatal.
 func ReadCSV(r io.Reader) ([]Row, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read CSV: %w", err)
 	}
-	rows, err := parseCSV(data)
-	if err == nil || len(data) == 0 || data[len(data)-1] == '\n' {
-		return rows, err
+	if len(data) == 0 || data[len(data)-1] == '\n' {
+		return parseCSV(data)
 	}
-	// Keep every complete line if only the unterminated last one is bad.
+	// Keep every complete line; the unterminated last one is torn.
 	cut := bytes.LastIndexByte(data, '\n') + 1
-	head, headErr := parseCSV(data[:cut])
-	if headErr != nil {
+	head, err := parseCSV(data[:cut])
+	if err != nil {
 		return nil, err
 	}
-	return head, fmt.Errorf("line %d: %w: %w", bytes.Count(data[:cut], []byte{'\n'})+1, ErrTruncatedRow, err)
+	return head, fmt.Errorf("line %d: %w: no newline after %q", bytes.Count(data[:cut], []byte{'\n'})+1,
+		ErrTruncatedRow, tail(data[cut:], 40))
 }
+
+// tail returns the last n bytes of b, or all of b.
+func tail(b []byte, n int) []byte { return b[max(len(b)-n, 0):] }
 
 // ReadCSVFile is ReadCSV on the file at path; errors name the file.
 func ReadCSVFile(path string) ([]Row, error) {

@@ -219,17 +219,22 @@ func TestOpenWriterRefusesOtherSchemas(t *testing.T) {
 	}
 }
 
-func TestOpenWriterCompletesUnterminatedLastRow(t *testing.T) {
+func TestOpenWriterRefusesUnterminatedLastRow(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.csv")
 	writeRows(t, path, sampleRow())
 	data, _ := os.ReadFile(path)
-	if err := os.WriteFile(path, bytes.TrimSuffix(data, []byte("\n")), 0o644); err != nil {
+	torn := bytes.TrimSuffix(data, []byte("\n")) // parses, but may have lost digits
+	if err := os.WriteFile(path, torn, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	writeRows(t, path, sampleRow())
-	rows, err := results.ReadCSVFile(path)
-	if err != nil || len(rows) != 2 {
-		t.Fatalf("ReadCSVFile = %d rows, %v; want 2 rows", len(rows), err)
+	if w, err := results.OpenWriter(path); !errors.Is(err, results.ErrTruncatedRow) {
+		if w != nil {
+			_ = w.Close()
+		}
+		t.Fatalf("OpenWriter on a last row without newline = %v, want ErrTruncatedRow", err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, torn) {
+		t.Error("refused file was modified")
 	}
 }
 

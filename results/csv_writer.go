@@ -24,8 +24,8 @@ type Writer struct {
 // schema_version differs is refused with an error, wrapping ErrSchema, that
 // names the file, the version found and the version expected; a file that
 // ends in a partial row is refused with an error wrapping ErrTruncatedRow,
-// since rows appended after it would be unreadable. A file whose whole last
-// row merely lacks its newline gets one before the first new row.
+// since rows appended after it would be unreadable. A last row without its
+// newline counts as partial, whether or not it parses.
 func OpenWriter(path string) (*Writer, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
@@ -50,10 +50,6 @@ func (w *Writer) prepare() error {
 	}
 	if _, err := ReadCSV(bytes.NewReader(data)); err != nil {
 		return fmt.Errorf("refusing to append to %s: %w", w.path, err)
-	}
-	if data[len(data)-1] != '\n' {
-		// A whole last row without its newline: appending would join rows.
-		return w.writeSynced([]byte{'\n'})
 	}
 	return nil
 }
