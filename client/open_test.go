@@ -44,8 +44,13 @@ func TestOpenLoopCoordinatedOmission(t *testing.T) {
 	if max := tr.Hist.Latency.Max(); max < stall {
 		t.Errorf("max = %v, want at least the %v stall", max, stall)
 	}
-	if tr.LateSends < 80 || !tr.Saturated {
-		t.Errorf("LateSends = %d, Saturated = %v; want about 100 late sends and a saturated client", tr.LateSends, tr.Saturated)
+	// The sends held behind the stall are late because of the server, not
+	// the client: they raise server_backlogged and stay out of the send lag.
+	if f := tr.Flags(nil); tr.LateSends < 80 || tr.Backlogged < 80 || f.ServerBacklogged == "" {
+		t.Errorf("LateSends = %d, Backlogged = %d, flags %+v; want about 100 late and backlogged sends, server_backlogged", tr.LateSends, tr.Backlogged, f)
+	}
+	if n := tr.Hist.SendLag.Count(); n+tr.Backlogged != tr.Requests {
+		t.Errorf("send lag holds %d sends + %d backlogged, want the %d requests", n, tr.Backlogged, tr.Requests)
 	}
 	if tr.Requests+tr.Unsent != 300 {
 		t.Errorf("Requests %d + Unsent %d, want the schedule's 300", tr.Requests, tr.Unsent)
@@ -112,8 +117,15 @@ func TestOpenLoopStopsAtDuration(t *testing.T) {
 	if tr.Requests+tr.Unsent != 60 || tr.Unsent < 30 {
 		t.Errorf("Requests %d + Unsent %d, want the schedule's 60 with most unsent", tr.Requests, tr.Unsent)
 	}
-	if tr.LateSends < tr.Unsent || !tr.Saturated {
-		t.Errorf("LateSends %d, Saturated %v; want the unsent among the late, and saturated", tr.LateSends, tr.Saturated)
+	if f := tr.Flags(nil); tr.LateSends < tr.Unsent || f.ServerBacklogged == "" {
+		t.Errorf("LateSends %d, flags %+v; want the unsent among the late, and server_backlogged", tr.LateSends, f)
+	}
+	// Each unsent send lasts from its intended time to the trial's end.
+	if u := tr.Hist.Unsent; u == nil || u.Count() != tr.Unsent || u.Max() > tr.Elapsed+tr.Cell.Load.Warmup || u.Min() <= 0 {
+		t.Errorf("unsent histogram %v, want %d values within the trial", u, tr.Unsent)
+	}
+	if all := tr.Hist.All(); all.Count() != tr.Requests+tr.Unsent || all.Max() < 200*time.Millisecond {
+		t.Errorf("all-requests histogram holds %d, max %v; want %d and the stall", all.Count(), all.Max(), tr.Requests+tr.Unsent)
 	}
 	if tr.Elapsed > time.Second {
 		t.Errorf("Elapsed %v, want about the stall's 500ms, not the backlog's", tr.Elapsed)

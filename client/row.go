@@ -40,7 +40,7 @@ func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Finge
 		InvariantOK:          t.InvariantBroken == 0,
 		LockRetries:          t.LockRetries,
 		ClientCPUPct:         t.CPU.Percent,
-		ClientSaturated:      t.Saturated,
+		ClientSaturated:      t.Flags(server).ClientSaturated != "",
 		Complete:             t.Complete,
 	}
 	t.Cell.fillRow(&r)

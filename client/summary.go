@@ -170,10 +170,9 @@ func summarize(trials []*Trial) (*summary, error) {
 			rps = append(rps, r.ThroughputRPS)
 			p99 = append(p99, r.P99Ms)
 		}
-		if t.Saturated {
+		if f := t.Flags(nil); f.ClientSaturated != "" {
 			s.ClientSaturated = true
-			why = append(why, fmt.Sprintf("trial %d: %d of %d sends late, client CPU %.0f%% of %g CPUs",
-				t.Index, t.LateSends, t.Requests, t.CPU.Percent, t.CPU.AvailableCPUs))
+			why = append(why, fmt.Sprintf("trial %d: %s", t.Index, f.ClientSaturated))
 		}
 	}
 	s.Saturation = strings.Join(why, "; ")

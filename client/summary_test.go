@@ -20,10 +20,10 @@ func summaryTrials() []*client.Trial {
 	a := knownTrial()
 	a.Index = 1
 	b := knownTrial()
-	b.Index, b.Elapsed, b.Saturated, b.LateSends = 2, 5*time.Second, false, 0
+	b.Index, b.Elapsed, b.Window, b.ClientLate, b.LateSends = 2, 5*time.Second, 5*time.Second, 0, 0
 	b.CPU = hostinfo.CPUUsage{Percent: 40, AvailableCPUs: 2}
 	c := knownTrial()
-	c.Index, c.Complete, c.Saturated, c.Elapsed = 3, false, false, time.Second
+	c.Index, c.Complete, c.ClientLate, c.Elapsed, c.Window = 3, false, 0, time.Second, time.Second
 	a.CPU = hostinfo.CPUUsage{Percent: 95, AvailableCPUs: 2}
 	return []*client.Trial{a, b, c}
 }
@@ -65,13 +65,13 @@ func TestWriteSummaryJSON(t *testing.T) {
 func sharedTrials() (counter, transfer []*client.Trial) {
 	for i := range 2 {
 		c := knownTrial()
-		c.Index, c.Saturated = i+1, false
+		c.Index, c.ClientLate = i+1, 0
 		c.Cell.Job = &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_COUNTER,
 			Sync: pb.Sync_SYNC_NONE, Tasks: 8, Parallelism: 4, CpuIterations: 1000}
 		c.LostUpdates = uint64(i) * 4000 // 100 successes of 8000 increments: 0.5%
 		counter = append(counter, c)
 		x := knownTrial()
-		x.Index, x.Saturated = i+1, false
+		x.Index, x.ClientLate = i+1, 0
 		x.Cell.Job = &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_TRANSFER,
 			LockOrder: pb.LockOrder_LOCK_ORDER_TRY, Accounts: 8, Tasks: 8, Parallelism: 4, CpuIterations: 1000}
 		x.LockRetries, x.InvariantBroken = 250, uint64(i)
