@@ -73,6 +73,17 @@ func TestRunTrialKnownLatency(t *testing.T) {
 			if tr.Throughput() <= 0 || tr.TasksPerSecond() != 2*tr.Throughput() {
 				t.Errorf("Throughput = %v, TasksPerSecond = %v", tr.Throughput(), tr.TasksPerSecond())
 			}
+			// Over a real transport the server's waits only overshoot, so
+			// the throughput can never pass its capacity (closed loop, C ÷ L)
+			// or the schedule (open loop); 2% allows for a window edge.
+			// The exact figures are tested on a fake clock (throughput_test.go).
+			capacity := float64(load.Concurrency) / latency.Seconds()
+			if load.Mode == client.Open {
+				capacity = load.Rate
+			}
+			if tr.Throughput() > 1.02*capacity || tr.Window != load.Duration {
+				t.Errorf("Throughput = %.1f/s over %v, want at most %.1f/s over %v", tr.Throughput(), tr.Window, capacity, load.Duration)
+			}
 			if tr.StartedAt.IsZero() || tr.StartedAt.Location() != time.UTC {
 				t.Errorf("StartedAt = %v, want a UTC time", tr.StartedAt)
 			}
