@@ -23,10 +23,12 @@ import (
 // shared state showed (see [writeSharedTable]), the mean, standard
 // deviation and 95% confidence interval of throughput and p99 over the
 // complete trials when there are at least two, the errors by code, and a
-// CLIENT SATURATED warning when any trial's client was saturated. Every
-// trial must be of the same cell.
-func WriteSummary(w io.Writer, trials []*Trial) error {
-	s, err := summarize(trials)
+// CLIENT SATURATED or SERVER BACKLOGGED warning with each trial's reason
+// when a trial raised that flag (see [Trial.Flags]; server, which may be
+// nil, supplies the server's advertised limits). Every trial must be of the
+// same cell.
+func WriteSummary(w io.Writer, trials []*Trial, server *pb.InfoResponse) error {
+	s, err := summarize(trials, server)
 	if err != nil {
 		return err
 	}
@@ -67,6 +69,9 @@ func WriteSummary(w io.Writer, trials []*Trial) error {
 	if s.ClientSaturated {
 		fmt.Fprintf(&b, "\n!!! CLIENT SATURATED: %s.\n!!! These figures may show the load client's limit, not the server's.\n", s.Saturation)
 	}
+	if s.ServerBacklogged {
+		fmt.Fprintf(&b, "\n!!! SERVER BACKLOGGED: %s.\n!!! The server was slower than the target rate; the latencies are those of an overloaded server.\n", s.Backlog)
+	}
 	_, err = io.WriteString(w, b.String())
 	return err
 }
@@ -75,12 +80,13 @@ func WriteSummary(w io.Writer, trials []*Trial) error {
 // JSON object with snake_case keys: "description", "trials" (each a CSV
 // row's figures under its column names), "throughput_rps" and "p99_ms"
 // (estimates over the complete trials, absent with fewer than two),
-// "errors_by_code", "client_saturated", "saturation" and "complete". The
+// "errors_by_code", "client_saturated", "saturation", "server_backlogged",
+// "backlog" and "complete". The
 // trials of a counter cell also carry "lost_updates", "lost_per_job" and
 // "lost_pct"; those of a transfer cell "invariant_ok", "invariant_broken"
 // and "lock_retries" (see [Trial]); other cells' trials have none of them.
-func WriteSummaryJSON(w io.Writer, trials []*Trial) error {
-	s, err := summarize(trials)
+func WriteSummaryJSON(w io.Writer, trials []*Trial, server *pb.InfoResponse) error {
+	s, err := summarize(trials, server)
 	if err != nil {
 		return err
 	}
@@ -91,14 +97,16 @@ func WriteSummaryJSON(w io.Writer, trials []*Trial) error {
 
 // summary is what WriteSummary and WriteSummaryJSON render.
 type summary struct {
-	Description     string            `json:"description"`
-	Trials          []trialSummary    `json:"trials"`
-	Throughput      *estimate         `json:"throughput_rps,omitempty"`
-	P99             *estimate         `json:"p99_ms,omitempty"`
-	ErrorsByCode    map[string]uint64 `json:"errors_by_code,omitempty"`
-	ClientSaturated bool              `json:"client_saturated"`
-	Saturation      string            `json:"saturation,omitempty"`
-	Complete        bool              `json:"complete"`
+	Description      string            `json:"description"`
+	Trials           []trialSummary    `json:"trials"`
+	Throughput       *estimate         `json:"throughput_rps,omitempty"`
+	P99              *estimate         `json:"p99_ms,omitempty"`
+	ErrorsByCode     map[string]uint64 `json:"errors_by_code,omitempty"`
+	ClientSaturated  bool              `json:"client_saturated"`
+	Saturation       string            `json:"saturation,omitempty"`
+	ServerBacklogged bool              `json:"server_backlogged"`
+	Backlog          string            `json:"backlog,omitempty"`
+	Complete         bool              `json:"complete"`
 }
 
 type trialSummary struct {
@@ -137,19 +145,19 @@ type estimate struct {
 	Median float64 `json:"median"`
 }
 
-func summarize(trials []*Trial) (*summary, error) {
+func summarize(trials []*Trial, server *pb.InfoResponse) (*summary, error) {
 	if len(trials) == 0 {
 		return nil, errors.New("client: summary of no trials")
 	}
 	key := trials[0].Cell.Key()
 	s := &summary{Description: describe(trials[0].Cell), Complete: true}
 	var rps, p99 []float64
-	var why []string
+	var why, backlog []string
 	for _, t := range trials {
 		if k := t.Cell.Key(); k != key {
 			return nil, fmt.Errorf("client: summary mixes cells %q and %q", key, k)
 		}
-		r := t.Row("", nil, hostinfo.Fingerprint{})
+		r := t.Row("", server, hostinfo.Fingerprint{})
 		s.Trials = append(s.Trials, trialSummary{
 			Trial: r.Trial, StartedAt: r.StartedAt, ElapsedS: t.Elapsed.Seconds(), Requests: r.Requests,
 			Errors: r.Errors, ErrorsByCode: r.ErrorsByCode, ThroughputRPS: r.ThroughputRPS, TasksPerS: r.TasksPerS,
@@ -170,12 +178,18 @@ func summarize(trials []*Trial) (*summary, error) {
 			rps = append(rps, r.ThroughputRPS)
 			p99 = append(p99, r.P99Ms)
 		}
-		if f := t.Flags(nil); f.ClientSaturated != "" {
+		f := t.Flags(server)
+		if f.ClientSaturated != "" {
 			s.ClientSaturated = true
 			why = append(why, fmt.Sprintf("trial %d: %s", t.Index, f.ClientSaturated))
 		}
+		if f.ServerBacklogged != "" {
+			s.ServerBacklogged = true
+			backlog = append(backlog, fmt.Sprintf("trial %d: %s", t.Index, f.ServerBacklogged))
+		}
 	}
 	s.Saturation = strings.Join(why, "; ")
+	s.Backlog = strings.Join(backlog, "; ")
 	s.Throughput, s.P99 = estimateOf(rps), estimateOf(p99)
 	return s, nil
 }

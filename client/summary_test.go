@@ -30,7 +30,7 @@ func summaryTrials() []*client.Trial {
 
 func TestWriteSummary(t *testing.T) {
 	var buf bytes.Buffer
-	if err := client.WriteSummary(&buf, summaryTrials()); err != nil {
+	if err := client.WriteSummary(&buf, summaryTrials(), nil); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "summary.golden", buf.Bytes())
@@ -41,7 +41,7 @@ func TestWriteSummary(t *testing.T) {
 
 func TestWriteSummaryJSON(t *testing.T) {
 	var buf bytes.Buffer
-	if err := client.WriteSummaryJSON(&buf, summaryTrials()); err != nil {
+	if err := client.WriteSummaryJSON(&buf, summaryTrials(), nil); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "summary_json.golden", buf.Bytes())
@@ -84,7 +84,7 @@ func TestWriteSummaryShared(t *testing.T) {
 	counter, transfer := sharedTrials()
 	var buf bytes.Buffer
 	for _, trials := range [][]*client.Trial{counter, transfer} {
-		if err := client.WriteSummary(&buf, trials); err != nil {
+		if err := client.WriteSummary(&buf, trials, nil); err != nil {
 			t.Fatal(err)
 		}
 		buf.WriteString("----\n")
@@ -97,7 +97,7 @@ func TestWriteSummaryShared(t *testing.T) {
 		}
 	}
 	var plain bytes.Buffer
-	if err := client.WriteSummary(&plain, summaryTrials()); err != nil {
+	if err := client.WriteSummary(&plain, summaryTrials(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(plain.String(), "lost") || strings.Contains(plain.String(), "invariant") {
@@ -118,7 +118,7 @@ func TestWriteSummaryShared(t *testing.T) {
 		{"mixed", summaryTrials(), nil, []string{"lost_updates", "invariant_ok", "lock_retries"}},
 	} {
 		var b bytes.Buffer
-		if err := client.WriteSummaryJSON(&b, tc.trials); err != nil {
+		if err := client.WriteSummaryJSON(&b, tc.trials, nil); err != nil {
 			t.Fatal(err)
 		}
 		var got sharedJSON
@@ -159,8 +159,8 @@ func TestWriteSummaryErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, write := range []func() error{
-				func() error { return client.WriteSummary(new(bytes.Buffer), tt.trials) },
-				func() error { return client.WriteSummaryJSON(new(bytes.Buffer), tt.trials) },
+				func() error { return client.WriteSummary(new(bytes.Buffer), tt.trials, nil) },
+				func() error { return client.WriteSummaryJSON(new(bytes.Buffer), tt.trials, nil) },
 			} {
 				if err := write(); err == nil || !strings.Contains(err.Error(), tt.want) {
 					t.Errorf("err = %v, want one containing %q", err, tt.want)

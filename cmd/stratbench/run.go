@@ -175,6 +175,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 			break
 		}
 		trials = append(trials, t)
+		f := t.Flags(s.Info)
+		if f.ClientSaturated != "" {
+			fmt.Fprintf(stderr, "trial %d: CLIENT SATURATED: %s\n", i, f.ClientSaturated)
+		}
+		if f.ServerBacklogged != "" {
+			fmt.Fprintf(stderr, "trial %d: SERVER BACKLOGGED: %s\n", i, f.ServerBacklogged)
+		}
 		if w != nil {
 			if err := saveTrial(w, *out, runID, t, s); err != nil {
 				runErr = errors.Join(runErr, err)
@@ -186,7 +193,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 		if *asJSON {
 			write = client.WriteSummaryJSON
 		}
-		if err := write(stdout, trials); err != nil {
+		if err := write(stdout, trials, s.Info); err != nil {
 			return errors.Join(runErr, fmt.Errorf("write summary: %w", err))
 		}
 	}
