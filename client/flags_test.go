@@ -7,8 +7,8 @@ import (
 
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/hostinfo"
-	"github.com/stratbench/stratbench/results"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/results"
 )
 
 // flagTrial returns an open-loop trial of 1,000 sends at latency p50 10ms
