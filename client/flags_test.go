@@ -8,14 +8,14 @@ import (
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // flagTrial returns an open-loop trial of 1,000 sends at latency p50 10ms
 // whose sends left lag late (every one of them), with clientLate late
 // sends, backlogged held sends and the client at cpu percent.
 func flagTrial(lag time.Duration, clientLate, backlogged uint64, cpu float64) *client.Trial {
-	h := results.TrialHistograms{Latency: results.NewHistogram(), SendLag: results.NewHistogram()}
+	h := histogram.Trial{Latency: histogram.New(), SendLag: histogram.New()}
 	h.Latency.RecordN(10*time.Millisecond, 1000)
 	h.SendLag.RecordN(lag, 1000-backlogged)
 	return &client.Trial{
@@ -27,7 +27,7 @@ func flagTrial(lag time.Duration, clientLate, backlogged uint64, cpu float64) *c
 
 func TestTrialFlags(t *testing.T) {
 	closed := func(c, conns int) *client.Trial {
-		h := results.TrialHistograms{Latency: results.NewHistogram()}
+		h := histogram.Trial{Latency: histogram.New()}
 		h.Latency.RecordN(10*time.Millisecond, 100)
 		return &client.Trial{Cell: client.Cell{Job: testJob, Load: client.Load{Mode: client.Closed, Concurrency: c, Connections: conns, Duration: time.Second}},
 			Requests: 100, Hist: h, CPU: hostinfo.CPUUsage{Percent: 10, AvailableCPUs: 2}}

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // openLoop sends requests on a fixed schedule: request i is intended to
@@ -128,7 +128,7 @@ func (o *openLoop) dispatch(ctx context.Context, s openSend) bool {
 
 // recordUnsent records in h each unsent send's time from its intended send
 // to end, the trial's end. It runs after run returns.
-func (o *openLoop) recordUnsent(h *results.Histogram, end time.Duration) {
+func (o *openLoop) recordUnsent(h *histogram.Histogram, end time.Duration) {
 	for i := range int(o.unsent) {
 		h.Record(end - o.intended(o.unsentFrom+i))
 	}

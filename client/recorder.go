@@ -9,7 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // lateAfter is how long after its intended time a send may leave before it
@@ -40,7 +40,7 @@ func openRecorders() int { return min(4*runtime.GOMAXPROCS(0), maxRecorders) }
 // first error.
 type recorder struct {
 	mu         *sync.Mutex
-	hist       results.TrialHistograms
+	hist       histogram.Trial
 	win        window
 	requests   uint64 // measured RPCs that ended, ok or not
 	errors     uint64
@@ -147,18 +147,18 @@ func (rs *recorders) get(i int) *recorder {
 		return rs.all[i%len(rs.all)]
 	}
 	r := &recorder{
-		hist: results.TrialHistograms{
-			Latency:     results.NewHistogram(),
-			Uncorrected: results.NewHistogram(),
-			Server:      results.NewHistogram(),
-			Queue:       results.NewHistogram(),
+		hist: histogram.Trial{
+			Latency:     histogram.New(),
+			Uncorrected: histogram.New(),
+			Server:      histogram.New(),
+			Queue:       histogram.New(),
 		},
 		win:    rs.win,
 		shared: sharedCounts{transfer: rs.transfer},
 		live:   rs.live,
 	}
 	if rs.open {
-		r.hist.SendLag = results.NewHistogram()
+		r.hist.SendLag = histogram.New()
 	}
 	if rs.shared {
 		r.mu = new(sync.Mutex)
@@ -209,7 +209,7 @@ func (r *recorder) record(c rpc, resp *pb.RunResponse, err error) {
 			r.other[c]++
 		}
 		if r.hist.Errors == nil {
-			r.hist.Errors = results.NewHistogram()
+			r.hist.Errors = histogram.New()
 		}
 		r.hist.Errors.Record(latency)
 		if r.live != nil {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // phase is the measured phase of a trial on the trial's clock: it starts at
@@ -136,7 +136,7 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 	if open != nil && open.unsent > 0 {
 		t.Unsent = open.unsent
 		t.LateSends += open.unsent
-		t.Hist.Unsent = results.NewHistogram()
+		t.Hist.Unsent = histogram.New()
 		open.recordUnsent(t.Hist.Unsent, end)
 	}
 	if progress != nil {

@@ -6,7 +6,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/stratbench/stratbench/hostinfo"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // Trial is the measured outcome of one repetition of a cell. Every figure
@@ -81,7 +81,7 @@ type Trial struct {
 	// from their actual send), Errors (failed RPCs, from the intended send
 	// time), Server (server_time) and Queue (queue_time), none of them nil;
 	// SendLag (open loop only) and Unsent (only when some sends never left).
-	Hist results.TrialHistograms
+	Hist histogram.Trial
 	// CPU is the client process's CPU use over the measured phase.
 	CPU hostinfo.CPUUsage
 	// Complete is false when the trial was cut short by cancellation or a
@@ -90,13 +90,13 @@ type Trial struct {
 }
 
 // newTrialHistograms returns an empty, fully allocated histogram set.
-func newTrialHistograms() results.TrialHistograms {
-	return results.TrialHistograms{
-		Latency:     results.NewHistogram(),
-		Uncorrected: results.NewHistogram(),
-		Errors:      results.NewHistogram(),
-		Server:      results.NewHistogram(),
-		Queue:       results.NewHistogram(),
+func newTrialHistograms() histogram.Trial {
+	return histogram.Trial{
+		Latency:     histogram.New(),
+		Uncorrected: histogram.New(),
+		Errors:      histogram.New(),
+		Server:      histogram.New(),
+		Queue:       histogram.New(),
 	}
 }
 
