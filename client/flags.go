@@ -48,6 +48,20 @@ type Flags struct {
 	ServerBacklogged string
 }
 
+// String returns the raised flags with their reasons, as the CSV's
+// flag_reasons holds them: "client_saturated: …; server_backlogged: …",
+// or "" when neither was raised.
+func (f Flags) String() string {
+	var parts []string
+	if f.ClientSaturated != "" {
+		parts = append(parts, "client_saturated: "+f.ClientSaturated)
+	}
+	if f.ServerBacklogged != "" {
+		parts = append(parts, "server_backlogged: "+f.ServerBacklogged)
+	}
+	return strings.Join(parts, "; ")
+}
+
 // Flags applies the flag rules to t. server supplies the advertised stream
 // limit (max_concurrent_streams); with a nil server, or a limit of 0, that
 // rule is skipped.

@@ -19,12 +19,13 @@ var ErrTruncatedRow = errors.New("truncated last row")
 // not schema version SchemaVersion's or whose rows carry another version.
 var ErrSchema = errors.New("CSV schema mismatch")
 
-// ReadCSV parses a CSV file of schema version SchemaVersion: the header, which
-// must equal Header(), then one row per line. Parsing is strict: every row
-// must have every column, each value must parse as its column's type, and
-// schema_version must be SchemaVersion; the first violation is returned as an
-// error naming the line, the column and the bad value, with nil rows. Empty
-// input holds no rows and is not an error.
+// ReadCSV parses a CSV file of schema version 1 to SchemaVersion: the
+// header, which must equal HeaderOf(v) for one version v, then one row per
+// line. Parsing is strict: every row must have every column of v, each
+// value must parse as its column's type, and schema_version must be v; the
+// first violation is returned as an error naming the line, the column and
+// the bad value, with nil rows. Rows of an older version lack the columns
+// added since (see Row.Has). Empty input holds no rows and is not an error.
 //
 // Every line of a file the Writer wrote ends in a newline, so a last line
 // without one is torn by an interrupted write, even when it parses (a row
@@ -40,11 +41,12 @@ func ReadCSV(r io.Reader) ([]Row, error) {
 		return nil, fmt.Errorf("read CSV: %w", err)
 	}
 	if len(data) == 0 || data[len(data)-1] == '\n' {
-		return parseCSV(data)
+		rows, _, err := parseCSV(data)
+		return rows, err
 	}
 	// Keep every complete line; the unterminated last one is torn.
 	cut := bytes.LastIndexByte(data, '\n') + 1
-	head, err := parseCSV(data[:cut])
+	head, _, err := parseCSV(data[:cut])
 	if err != nil {
 		return nil, err
 	}
@@ -69,48 +71,57 @@ func ReadCSVFile(path string) ([]Row, error) {
 	return rows, nil
 }
 
-// parseCSV parses data strictly.
-func parseCSV(data []byte) ([]Row, error) {
+// parseCSV parses data strictly, returning its rows and the schema version
+// of its header (0 for empty data).
+func parseCSV(data []byte) ([]Row, int, error) {
 	if len(data) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("CSV header: %w", err)
+		return nil, 0, fmt.Errorf("CSV header: %w", err)
 	}
-	if err := checkHeader(header); err != nil {
+	version := 0
+	for v := SchemaVersion; v >= 1 && version == 0; v-- {
+		if checkHeader(header, columnsOf(v)) == nil {
+			version = v
+		}
+	}
+	if version == 0 {
+		err := checkHeader(header, columns)
 		header = slices.Clone(header) // the next Read reuses its storage
 		first, _ := cr.Read()
-		return nil, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
+		return nil, 0, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
 	}
+	cols := columnsOf(version)
 	var rows []Row
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return rows, nil
+			return rows, version, nil
 		}
 		if err != nil {
-			return nil, err // *csv.ParseError names the line and column
+			return nil, 0, err // *csv.ParseError names the line and column
 		}
 		var r Row
-		for i, c := range columns {
+		for i, c := range cols {
 			if err := parseField(c.field(&r), rec[i]); err != nil {
 				line, col := cr.FieldPos(i)
-				return nil, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)
+				return nil, 0, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)
 			}
 		}
-		if r.SchemaVersion != SchemaVersion {
+		if r.SchemaVersion != version {
 			line, _ := cr.FieldPos(0)
-			return nil, fmt.Errorf("line %d: schema_version %d, want %d: %w", line, r.SchemaVersion, SchemaVersion, ErrSchema)
+			return nil, 0, fmt.Errorf("line %d: schema_version %d in a file of version %d: %w", line, r.SchemaVersion, version, ErrSchema)
 		}
 		rows = append(rows, r)
 	}
 }
 
-// checkHeader reports how header differs from Header().
-func checkHeader(header []string) error {
+// checkHeader reports how header differs from the names of columns.
+func checkHeader(header []string, columns []column) error {
 	for i, c := range columns {
 		if i >= len(header) {
 			return fmt.Errorf("%d columns, want %d: missing %q", len(header), len(columns), c.name)
