@@ -44,10 +44,15 @@ func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecon
 // and rates add.
 func TestMergeEqualsOneHistogram(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 11))
-	all := &histogram.Trial{Latency: histogram.New(), Server: histogram.New()}
+	all := &histogram.Trial{Latency: histogram.New(), Server: histogram.New(), SendLag: histogram.New(), Unsent: histogram.New(), Errors: histogram.New()}
 	halves := [2]*histogram.Trial{}
 	for i := range halves {
-		halves[i] = &histogram.Trial{Latency: histogram.New(), Server: histogram.New()}
+		halves[i] = &histogram.Trial{Latency: histogram.New(), Server: histogram.New(), SendLag: histogram.New(), Unsent: histogram.New(), Errors: histogram.New()}
+		// Client i had i errors of 2s and 300·i unsent sends of 1s.
+		halves[i].Errors.RecordN(2*time.Second, uint64(i))
+		all.Errors.RecordN(2*time.Second, uint64(i))
+		halves[i].Unsent.RecordN(time.Second, uint64(300*i))
+		all.Unsent.RecordN(time.Second, uint64(300*i))
 	}
 	for i := range 20000 {
 		lat := time.Duration(rng.ExpFloat64() * float64(3*time.Millisecond))
@@ -58,8 +63,10 @@ func TestMergeEqualsOneHistogram(t *testing.T) {
 		}
 		h.Latency.Record(lat)
 		h.Server.Record(srv)
+		h.SendLag.Record(lat / 10)
 		all.Latency.Record(lat)
 		all.Server.Record(srv)
+		all.SendLag.Record(lat / 10)
 	}
 	dir := t.TempDir()
 	var srcs []*record.Source
@@ -71,6 +78,8 @@ func TestMergeEqualsOneHistogram(t *testing.T) {
 		r.ErrorsByCode = map[string]uint64{"UNAVAILABLE": uint64(i)}
 		r.ThroughputRPS = float64(100 * (i + 1))
 		r.ClientSaturated = i == 1
+		r.Unsent, r.ServerBacklogged = uint64(300*i), i == 0
+		r.FlagReasons = []string{"server_backlogged: b", "client_saturated: c"}[i]
 		r.StartedAt = time.Date(2025, 1, 2, 3, 4, 5-i, 0, time.UTC)
 		srcs = append(srcs, clientFolder(t, filepath.Join(dir, r.ClientHost), []record.Row{r}, []*histogram.Trial{h}))
 	}
@@ -124,10 +133,22 @@ func TestMergeEqualsOneHistogram(t *testing.T) {
 		{"tasks_per_s", r.TasksPerS, 3000},
 		{"client_logical_cpus", float64(r.ClientLogicalCPUs), 8},
 		{"client_cpu_pct", r.ClientCPUPct, 70},
+		{"unsent", float64(r.Unsent), 300},
+		{"error_rate", r.ErrorRate, 301.0 / 20300},
+		{"p99_all_ms", r.P99AllMs, msOf(all.All().Quantile(0.99))},
+		{"max_all_ms", r.MaxAllMs, 2000},
+		{"send_lag_p99_ms", r.SendLagP99Ms, msOf(all.SendLag.Quantile(0.99))},
 	} {
 		if d := c.got - c.want; d > 5e-5 || d < -5e-5 {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
+	}
+	// 300 unsent sends of 1s in 20300 requests put the all-requests p99 at 1s.
+	if r.P99AllMs < 990 || r.P99AllMs > 1010 {
+		t.Errorf("p99_all_ms %v, want about 1000", r.P99AllMs)
+	}
+	if !r.ServerBacklogged || r.FlagReasons != "client-a: server_backlogged: b; client-b: client_saturated: c" {
+		t.Errorf("server_backlogged %v, flag_reasons %q", r.ServerBacklogged, r.FlagReasons)
 	}
 	if r.ClientHost != "merged(2)" || !r.ClientSaturated || !r.Complete || r.ErrorsByCode["UNAVAILABLE"] != 1 {
 		t.Errorf("client_host %q saturated %v complete %v codes %v", r.ClientHost, r.ClientSaturated, r.Complete, r.ErrorsByCode)
