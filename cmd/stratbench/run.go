@@ -199,7 +199,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 		}
 	}
 	if runErr != nil {
-		if ctx.Err() != nil {
+		// RunTrial may see ctx's deadline pass before ctx's timer marks it
+		// done, and return DeadlineExceeded while ctx.Err is still nil.
+		if ctx.Err() != nil || errors.Is(runErr, context.DeadlineExceeded) || errors.Is(runErr, context.Canceled) {
 			return fmt.Errorf("interrupted after %d of %d trials; completed rows are kept: %w", len(trials), lf.trials, runErr)
 		}
 		return runErr
