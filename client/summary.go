@@ -79,7 +79,7 @@ func WriteSummary(w io.Writer, trials []*Trial, server *pb.InfoResponse) error {
 
 // WriteSummaryJSON writes the summary of WriteSummary to w as one indented
 // JSON object with snake_case keys: "description", "trials" (each a CSV
-// row's figures under its column names, with "elapsed_s" and "unsent"),
+// row's figures under its column names, with "elapsed_s" and "window_s"),
 // "throughput_rps" and "p99_ms" (estimates over the complete trials,
 // absent with fewer than two), "errors_by_code", "client_saturated",
 // "saturation", "server_backlogged", "backlog" and "complete". The trials of a counter cell also carry
@@ -141,12 +141,13 @@ type trialSummary struct {
 }
 
 // trialColumns are the CSV columns of a trial in the JSON summary, in
-// order; "elapsed_s" and "unsent", which the CSV lacks, follow
-// "started_at" and "late_sends".
-var trialColumns = []string{"trial", "started_at", "requests", "errors", "errors_by_code",
+// order; "elapsed_s" and "window_s", which the CSV lacks, follow
+// "started_at".
+var trialColumns = []string{"trial", "started_at", "requests", "errors", "errors_by_code", "error_rate",
 	"throughput_rps", "tasks_per_s", "mean_ms", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms",
-	"uncorrected_p99_ms", "server_p50_ms", "server_p99_ms", "queue_p99_ms", "late_sends",
-	"client_cpu_pct", "client_saturated", "complete"}
+	"uncorrected_p99_ms", "p99_all_ms", "max_all_ms", "server_p50_ms", "server_p99_ms", "queue_p99_ms",
+	"late_sends", "unsent", "send_lag_p99_ms", "client_cpu_pct", "client_saturated", "server_backlogged",
+	"flag_reasons", "complete"}
 
 // MarshalJSON renders t's row under its column names (errors_by_code left
 // out when empty), then its shared-state figures.
@@ -158,11 +159,8 @@ func (t trialSummary) MarshalJSON() ([]byte, error) {
 			continue
 		}
 		o = append(o, member{c, v})
-		switch c {
-		case "started_at":
-			o = append(o, member{"elapsed_s", t.Trial.Elapsed.Seconds()})
-		case "late_sends":
-			o = append(o, member{"unsent", t.Trial.Unsent})
+		if c == "started_at" {
+			o = append(o, member{"elapsed_s", t.Trial.Elapsed.Seconds()}, member{"window_s", t.Trial.Window.Seconds()})
 		}
 	}
 	return append(o, sharedMembers(t.Trial)...).MarshalJSON()
