@@ -274,3 +274,56 @@ func TestMergeSharedState(t *testing.T) {
 			tr.LockOrder, tr.Accounts, tr.LockRetries, tr.InvariantOK)
 	}
 }
+
+// TestMergeVersion1 merges two clients' version 1 folders: the result is a
+// version 1 file, so the columns version 1 lacks stay absent, never zero;
+// mixing versions is refused.
+func TestMergeVersion1(t *testing.T) {
+	dir := t.TempDir()
+	var srcs []*record.Source
+	for i := range 2 {
+		h := &histogram.Trial{Latency: histogram.New()}
+		h.Latency.RecordN(time.Duration(i+1)*time.Millisecond, 50)
+		r := resultstest.CellRow("server-1", 4, 1, 1000)
+		r.SchemaVersion, r.ClientHost, r.Requests = 1, "client-"+string(rune('a'+i)), 50
+		src := filepath.Join(dir, r.ClientHost)
+		if err := os.MkdirAll(filepath.Join(src, record.FolderHist), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		r.Histogram = "hist/t.sbt"
+		if err := histogram.WriteTrialFile(filepath.Join(src, "hist", "t.sbt"), h); err != nil {
+			t.Fatal(err)
+		}
+		var buf strings.Builder
+		if err := record.WriteCSV(&buf, []record.Row{r}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, record.FolderCSV), []byte(buf.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := record.Load(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, s)
+	}
+	trials, err := merge.Clients(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "merged")
+	if err := merge.WriteFolder(out, srcs, trials); err != nil {
+		t.Fatal(err)
+	}
+	back, err := record.Load(out)
+	if err != nil || len(back.Rows) != 1 {
+		t.Fatalf("merged version 1 folder: %v, %d rows", err, len(back.Rows))
+	}
+	if r := back.Rows[0]; r.SchemaVersion != 1 || r.Has("error_rate") || r.Requests != 100 {
+		t.Errorf("merged row: version %d, has error_rate %v, requests %d; want 1, false, 100", r.SchemaVersion, r.Has("error_rate"), r.Requests)
+	}
+	srcs[1].Rows[0].SchemaVersion = 2
+	if _, err := merge.Clients(srcs); err == nil || !strings.Contains(err.Error(), "merge results of one version") {
+		t.Errorf("merging versions 1 and 2 = %v, want a refusal", err)
+	}
+}
