@@ -26,11 +26,11 @@ type page struct {
 	Flagged, NotComparable         []string
 	FlaggedMore, NotComparableMore int
 	MaxErrorPct                    float64 // cell.MaxComparableErrorRate in percent
-	NoBound          bool     // some cell has no bound
-	Panels           []panelView
-	Hosts            hostTable
-	Rows             []cellRow
-	ManyHosts        bool
+	NoBound                        bool    // some cell has no bound
+	Panels                         []panelView
+	Hosts                          hostTable
+	Rows                           []cellRow
+	ManyHosts                      bool
 	// Shared holds the lost-updates charts of the counter cells, and
 	// Transfers the invariant and lock retries of the transfer cells.
 	Shared    []sharedView
