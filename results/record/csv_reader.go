@@ -148,15 +148,6 @@ func schemaMismatch(header, first []string, diff error) error {
 		found, diff, SchemaVersion, ErrSchema)
 }
 
-// headerLine is the header as written, with its newline.
-var headerLine = func() []byte {
-	b, err := encodeRecord(Header())
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
-
 // encodeRecord renders one CSV record, RFC 4180 quoted, with its newline.
 func encodeRecord(rec []string) ([]byte, error) {
 	var buf bytes.Buffer
