@@ -149,6 +149,28 @@ func TestThroughputKnownCapacity(t *testing.T) {
 	}
 }
 
+// TestThroughputStraggler is the case: one 1 s straggler near the
+// end of a 5 ms cell. Closed loop C=4 against 5 ms jobs completes 800/s;
+// the straggler holds one worker for the last few milliseconds of the
+// window only, so the throughput stays 800/s within 2%, where the old
+// figure (divided by the time until the straggler ended) fell to about
+// half.
+func TestThroughputStraggler(t *testing.T) {
+	client.UseTimerSleep(t)
+	// Call 790 of about 800 leaves about 10ms before the window ends.
+	srv := &knownServer{latency: 5 * time.Millisecond, slowEvery: 790, slow: time.Second}
+	load := client.Load{Mode: client.Closed, Concurrency: 4, Connections: 1, Duration: time.Second}
+	tr := runServer(t, srv, 0, load)
+	old := float64(tr.Successes()) / tr.Elapsed.Seconds()
+	t.Logf("throughput %.1f/s, want 800/s; old figure %.1f/s (elapsed %v)", tr.Throughput(), old, tr.Elapsed)
+	if !within(tr.Throughput(), 800, 0.02) {
+		t.Errorf("Throughput = %.1f/s, want 800/s within 2%%", tr.Throughput())
+	}
+	if tr.Elapsed < 1900*time.Millisecond {
+		t.Errorf("Elapsed = %v, want the straggler's end near 2s", tr.Elapsed)
+	}
+}
+
 // TestThroughputOpenLoopRate checks that an open loop below capacity has
 // the throughput of its schedule, within 2%.
 func TestThroughputOpenLoopRate(t *testing.T) {
