@@ -85,12 +85,12 @@ func parseCSV(data []byte) ([]Row, int, error) {
 	}
 	version := 0
 	for v := SchemaVersion; v >= 1 && version == 0; v-- {
-		if checkHeader(header, columnsOf(v)) == nil {
+		if checkHeaderOf(header, columnsOf(v)) == nil {
 			version = v
 		}
 	}
 	if version == 0 {
-		err := checkHeader(header, columns)
+		err := checkHeader(header)
 		header = slices.Clone(header) // the next Read reuses its storage
 		first, _ := cr.Read()
 		return nil, 0, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
@@ -120,8 +120,11 @@ func parseCSV(data []byte) ([]Row, int, error) {
 	}
 }
 
-// checkHeader reports how header differs from the names of columns.
-func checkHeader(header []string, columns []column) error {
+// checkHeader reports how header differs from Header().
+func checkHeader(header []string) error { return checkHeaderOf(header, columnsOf(SchemaVersion)) }
+
+// checkHeaderOf reports how header differs from the names of columns.
+func checkHeaderOf(header []string, columns []column) error {
 	for i, c := range columns {
 		if i >= len(header) {
 			return fmt.Errorf("%d columns, want %d: missing %q", len(header), len(columns), c.name)
