@@ -85,7 +85,8 @@ func TestReadCSVStrictErrors(t *testing.T) {
 }
 
 func FuzzReadCSV(f *testing.F) {
-	header := strings.Join(record.Header(), ",") + "\n"
+	// Version 1 files, which still read, and a version 2 one.
+	header := strings.Join(record.HeaderOf(1), ",") + "\n"
 	line := "1,r,2025-01-02T03:04:05Z,h,m,1,1,go,1.5,c,1,pool,cpu,job,1,1,1,0,closed,1,0,1,0,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,0,1,false,A=1,true,x.sbt,,,0,0,true,0\n"
 	counter := "1,r,2025-01-02T03:04:05Z,h,m,1,1,go,1.5,c,1,pool,counter,job,1,1,1,0,closed,1,0,1,0,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,0,1,false,,true,x.sbt,none,,0,17,true,0\n"
 	transfer := "1,r,2025-01-02T03:04:05Z,h,m,1,1,go,1.5,c,1,pool,transfer,job,1,1,1,0,closed,1,0,1,0,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,0,1,false,,true,x.sbt,,try,8,0,false,5\n"
@@ -93,6 +94,8 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte(header + line + line[:30]))
 	f.Add([]byte(header + counter + transfer))
 	f.Add([]byte(header + transfer[:len(transfer)-8]))
+	v2 := strings.Join(record.Header(), ",") + "\n"
+	f.Add([]byte(v2 + "2" + strings.TrimSuffix(line[1:], "\n") + ",0.5,3,12.5,40,0.25,true,server_backlogged: x,10000,0,0,0,false,\n"))
 	f.Add([]byte(header))
 	f.Add([]byte("a,b\n1,2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
