@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/goleak"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
@@ -275,5 +276,51 @@ func TestInfoCmd(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil || got.Server.Hostname != "srv" ||
 		got.Server.Limits.MaxTasks != 1000 || got.Client.GoVersion == "" {
 		t.Errorf("info JSON %s: %+v, %v", stdout.String(), got, err)
+	}
+}
+
+// streamLimitedBench is fakeRunBench advertising a stream limit of 2.
+type streamLimitedBench struct{ fakeRunBench }
+
+func (streamLimitedBench) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, error) {
+	info := proto.Clone(testInfo).(*pb.InfoResponse)
+	info.Limits.MaxConcurrentStreams = 2
+	return info, nil
+}
+
+// TestRunCmdPrintsFlagReasons runs a closed loop of 4 workers over one
+// connection against a server advertising 2 streams per connection: run
+// must print the client_saturated reason after the trial and write it to
+// the CSV's flag_reasons.
+func TestRunCmdPrintsFlagReasons(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer()
+	pb.RegisterBenchServiceServer(srv, streamLimitedBench{})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(lis) }()
+	t.Cleanup(func() {
+		srv.Stop()
+		<-served
+	})
+	csv := filepath.Join(t.TempDir(), "out.csv")
+	var stdout, stderr bytes.Buffer
+	err = runCmd(t.Context(), []string{"--target", lis.Addr().String(), "--connections", "1", "--concurrency", "4",
+		"--requests", "40", "--warmup", "0", "--strategy", "serial", "--workload", "io", "--io-latency", "1ms", "--out", csv}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("runCmd: %v\n%s", err, stderr.String())
+	}
+	const reason = "4 RPCs in flight per connection reach the server's stream limit 2"
+	if !strings.Contains(stderr.String(), "trial 1: CLIENT SATURATED: ") || !strings.Contains(stderr.String(), reason) {
+		t.Errorf("stderr lacks the client_saturated reason:\n%s", stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "!!! CLIENT SATURATED") {
+		t.Errorf("summary lacks the warning:\n%s", stdout.String())
+	}
+	rows, err := record.ReadCSVFile(csv)
+	if err != nil || len(rows) != 1 || !rows[0].ClientSaturated || !strings.Contains(rows[0].FlagReasons, reason) {
+		t.Fatalf("CSV rows %+v, %v; want one row flagged with the reason", rows, err)
 	}
 }
