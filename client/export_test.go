@@ -22,12 +22,11 @@ func RecordAllocs() float64 {
 	return testing.AllocsPerRun(1000, func() { r.record(c, resp, nil) })
 }
 
-// UseTimerSleep makes the pacer finish its waits on the runtime timer
-// rather than in nanosleep until t ends, so that trials run inside a
-// testing/synctest bubble, whose fake clock a thread blocked in a system
-// call would never advance. Tests that call it must not run in parallel.
+// UseTimerSleep makes the pacer finish its waits with time.Sleep instead of
+// nanosleep until t ends, so that it runs on a testing/synctest bubble's
+// fake clock. Tests that call it must not run in parallel.
 func UseTimerSleep(t testing.TB) {
-	old := preciseSleep
-	preciseSleep = time.Sleep
-	t.Cleanup(func() { preciseSleep = old })
+	old := sleepPrecisely
+	sleepPrecisely = time.Sleep
+	t.Cleanup(func() { sleepPrecisely = old })
 }

@@ -47,7 +47,7 @@ type recorder struct {
 	tasks      uint64
 	late       uint64 // measured sends that left more than lateAfter after their intended time
 	clientLate uint64 // the late ones no backlog held
-	backlogged uint64 // measured sends held by MaxInFlight
+	backlogged uint64 // measured sends left late by MaxInFlight
 	winOK      uint64 // successes counted by the throughput window
 	winTasks   uint64 // their tasks
 	span       span   // first measured send to last measured end
@@ -184,14 +184,18 @@ func (r *recorder) record(c rpc, resp *pb.RunResponse, err error) {
 	}
 	r.requests++
 	r.span.add(c.sent, c.end)
+	// A late send that waited for a free in-flight slot (or fell due while
+	// the schedule did) is late because of the server: it is backlogged,
+	// and its lag is not the client's. Every other send's lag is.
 	lag := c.sent - c.intended
+	late := lag > lateAfter
 	switch {
-	case c.backlogged:
+	case late && c.backlogged:
 		r.backlogged++
 	case r.hist.SendLag != nil:
 		r.hist.SendLag.Record(lag)
 	}
-	if lag > lateAfter {
+	if late {
 		r.late++
 		if !c.backlogged {
 			r.clientLate++

@@ -5,4 +5,4 @@ package client
 import "time"
 
 // preciseSleep sleeps for d. Outside Linux it is time.Sleep.
-var preciseSleep = time.Sleep
+func preciseSleep(d time.Duration) { time.Sleep(d) }

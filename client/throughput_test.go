@@ -10,19 +10,16 @@ import (
 	"testing/synctest"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/stratbench/stratbench/client"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
-// knownServer is a grpc.ClientConnInterface standing for a server of known
-// capacity: every Run takes exactly latency once it holds one of slots
-// (unlimited when slots is nil), and completes tasks tasks. Slots are
-// granted first come, first served. It runs inside a synctest bubble, so
-// its waits are exact and take no real time; make it inside the bubble.
+// knownServer is a BenchService of known capacity, served by fakeCallers:
+// every Run takes exactly latency once it holds one of slots (unlimited
+// when slots is nil), and completes tasks tasks. Slots are granted first
+// come, first served. It runs inside a synctest bubble, so its waits are
+// exact and take no real time.
 type knownServer struct {
 	latency time.Duration
 	slots   chan struct{}
@@ -33,7 +30,7 @@ type knownServer struct {
 	calls     atomic.Int64
 }
 
-func (s *knownServer) Invoke(ctx context.Context, _ string, _, reply any, _ ...grpc.CallOption) error {
+func (s *knownServer) run(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
 	wait := s.latency
 	if n := s.calls.Add(1); s.slowEvery > 0 && n%s.slowEvery == 0 {
 		wait = s.slow
@@ -43,22 +40,14 @@ func (s *knownServer) Invoke(ctx context.Context, _ string, _, reply any, _ ...g
 		case s.slots <- struct{}{}:
 			defer func() { <-s.slots }()
 		case <-ctx.Done():
-			return status.FromContextError(ctx.Err()).Err()
+			return nil, ctx.Err()
 		}
 	}
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
-		return status.FromContextError(ctx.Err()).Err()
+	sleepOrDone(ctx, wait)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	reply.(*pb.RunResponse).TasksCompleted = s.tasks
-	return nil
-}
-
-func (s *knownServer) NewStream(context.Context, *grpc.StreamDesc, string, ...grpc.CallOption) (grpc.ClientStream, error) {
-	return nil, status.Error(codes.Unimplemented, "knownServer has no streams")
+	return &pb.RunResponse{TasksCompleted: s.tasks}, nil
 }
 
 // runKnown runs one trial of load against a knownServer inside a synctest
@@ -76,10 +65,7 @@ func runServer(t *testing.T, srv *knownServer, slots int, load client.Load) *cli
 		if slots > 0 {
 			srv.slots = make(chan struct{}, slots)
 		}
-		conns := make([]grpc.ClientConnInterface, load.Connections)
-		for i := range conns {
-			conns[i] = srv
-		}
+		conns := fakeCallers(load.Connections, srv.run)
 		var err error
 		tr, err = client.RunTrial(t.Context(), conns, client.Cell{Job: testJob, Load: load}, 1, nil)
 		if err != nil {

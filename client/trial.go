@@ -65,8 +65,8 @@ type Trial struct {
 	// ClientLate counts the late sends (Unsent excluded) that no backlog
 	// held: late because the client or its host was slow.
 	ClientLate uint64
-	// Backlogged counts the measured open-loop sends that waited because
-	// MaxInFlight RPCs were outstanding, or that fell due while the
+	// Backlogged counts the late sends (Unsent excluded) that waited
+	// because MaxInFlight RPCs were outstanding, or that fell due while the
 	// schedule was held up by such a wait: late because the server was
 	// slower than the schedule, not the client.
 	Backlogged uint64
