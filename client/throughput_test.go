@@ -10,7 +10,6 @@ import (
 	"testing/synctest"
 	"time"
 
-
 	"github.com/stratbench/stratbench/client"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
