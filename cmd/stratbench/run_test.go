@@ -95,14 +95,17 @@ func (fakeRunBench) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, er
 }
 
 // startFakeBench serves fakeRunBench on 127.0.0.1 and returns its address.
-func startFakeBench(t *testing.T) string {
+func startFakeBench(t *testing.T) string { return startBench(t, fakeRunBench{}) }
+
+// startBench serves bench on 127.0.0.1 until t ends and returns its address.
+func startBench(t *testing.T, bench pb.BenchServiceServer) string {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := grpc.NewServer()
-	pb.RegisterBenchServiceServer(srv, fakeRunBench{})
+	pb.RegisterBenchServiceServer(srv, bench)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	t.Cleanup(func() {
@@ -293,21 +296,10 @@ func (streamLimitedBench) Info(context.Context, *pb.InfoRequest) (*pb.InfoRespon
 // must print the client_saturated reason after the trial and write it to
 // the CSV's flag_reasons.
 func TestRunCmdPrintsFlagReasons(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer()
-	pb.RegisterBenchServiceServer(srv, streamLimitedBench{})
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(lis) }()
-	t.Cleanup(func() {
-		srv.Stop()
-		<-served
-	})
+	addr := startBench(t, streamLimitedBench{})
 	csv := filepath.Join(t.TempDir(), "out.csv")
 	var stdout, stderr bytes.Buffer
-	err = runCmd(t.Context(), []string{"--target", lis.Addr().String(), "--connections", "1", "--concurrency", "4",
+	err := runCmd(t.Context(), []string{"--target", addr, "--connections", "1", "--concurrency", "4",
 		"--requests", "40", "--warmup", "0", "--strategy", "serial", "--workload", "io", "--io-latency", "1ms", "--out", csv}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("runCmd: %v\n%s", err, stderr.String())
