@@ -49,6 +49,12 @@ func (c Cell) fillRow(r *record.Row) {
 	r.Connections = l.Connections
 	r.WarmupS = l.Warmup.Seconds()
 	r.DurationS = l.Duration.Seconds()
+	r.TimeoutMs = ms(l.Timeout)
+	r.RequestCount = l.Requests
+	r.FailEvery = int(j.GetFailEvery())
+	r.PanicEvery = int(j.GetPanicEvery())
+	r.FailFast = j.GetFailFast()
+	r.ErrorPolicy = ErrorPolicyName(j.GetErrorPolicy())
 }
 
 // Label returns a short human name of c, such as "pool/cpu c=8",

@@ -15,7 +15,8 @@ type closedLoop struct {
 
 // work sends RPCs until the measured phase is over or ctx ends. An RPC is
 // measured when it leaves at or after the phase's start; in closed loop its
-// intended and actual send times are the same.
+// intended and actual send times are the same. Warm-up RPCs are recorded
+// too, for the throughput window only.
 func (l *closedLoop) work(ctx context.Context, rec *recorder, c *caller) {
 	// A context of its own keeps each RPC's WithTimeout from contending
 	// with other workers on the trial context's lock.
@@ -31,10 +32,7 @@ func (l *closedLoop) work(ctx context.Context, rec *recorder, c *caller) {
 		if err != nil && stopped(ctx) {
 			return // ended by the trial's own cancellation: not a server error
 		}
-		if !measured {
-			continue
-		}
-		rec.record(sent, sent, l.phase.clk.now(), resp, err)
+		rec.record(rpc{intended: sent, sent: sent, end: l.phase.clk.now(), measured: measured}, resp, err)
 	}
 }
 

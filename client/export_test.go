@@ -14,10 +14,12 @@ import (
 // recorder of a transfer trial's worker: the per-RPC hot path.
 func RecordAllocs() float64 {
 	job := &pb.RunRequest{Workload: pb.Workload_WORKLOAD_TRANSFER}
-	r := newRecorders(job, 1, maxRecorders, nil).get(0)
+	ph := phase{start: 0, end: time.Second}
+	r := newRecorders(Cell{Job: job, Load: Load{Mode: Open}}, ph, 1, maxRecorders, nil).get(0)
 	resp := &pb.RunResponse{TasksCompleted: 16, ServerTime: durationpb.New(time.Millisecond),
 		QueueTime: durationpb.New(time.Microsecond), LostUpdates: 3, LockRetries: 2, InvariantOk: false}
-	return testing.AllocsPerRun(1000, func() { r.record(0, 0, 2*time.Millisecond, resp, nil) })
+	c := rpc{intended: 0, sent: 10 * time.Microsecond, end: 2 * time.Millisecond, measured: true}
+	return testing.AllocsPerRun(1000, func() { r.record(c, resp, nil) })
 }
 
 // UseTimerSleep makes the pacer finish its waits with time.Sleep instead of

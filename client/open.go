@@ -5,6 +5,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // openLoop sends requests on a fixed schedule: request i is intended to
@@ -23,14 +25,22 @@ type openLoop struct {
 
 	work    chan openSend
 	senders sync.WaitGroup
-	started int    // senders started so far
-	unsent  uint64 // measured sends still due when the phase's time ran out; read after run returns
+	started int // senders started so far
+	// heldUntil is when the last wait for a free sender ended: a send due
+	// before then was held up by MaxInFlight, not by the client.
+	heldUntil time.Duration
+	// unsentFrom and unsent are the first measured send still due when the
+	// phase's time ran out and the count of those sends; read after run
+	// returns.
+	unsentFrom int
+	unsent     uint64
 }
 
 // openSend is one scheduled request.
 type openSend struct {
-	intended time.Duration
-	measured bool
+	intended   time.Duration
+	measured   bool
+	backlogged bool // it waited for a sender, or fell due while the scheduler did
 }
 
 // run schedules sends until the measured phase is over or ctx ends, then
@@ -63,9 +73,10 @@ func (o *openLoop) run(ctx context.Context) {
 			return
 		}
 		if now := o.phase.clk.now(); s.measured && o.phase.requests == 0 && now >= o.phase.end && now-at > lateAfter {
-			o.unsent = uint64(o.firstAtOrAfter(o.phase.end) - i)
+			o.unsentFrom, o.unsent = i, uint64(o.firstAtOrAfter(o.phase.end)-i)
 			return
 		}
+		s.backlogged = at < o.heldUntil
 		if !o.dispatch(ctx, s) {
 			return
 		}
@@ -104,11 +115,22 @@ func (o *openLoop) dispatch(ctx context.Context, s openSend) bool {
 		o.senders.Go(func() { o.send(ctx, rec, c, s) })
 		return true
 	}
+	// Every sender is busy: the server holds MaxInFlight RPCs.
+	s.backlogged = true
 	select {
 	case o.work <- s:
+		o.heldUntil = o.phase.clk.now()
 		return true
 	case <-ctx.Done():
 		return false
+	}
+}
+
+// recordUnsent records in h each unsent send's time from its intended send
+// to end, the trial's end. It runs after run returns.
+func (o *openLoop) recordUnsent(h *histogram.Histogram, end time.Duration) {
+	for i := range int(o.unsent) {
+		h.Record(end - o.intended(o.unsentFrom+i))
 	}
 }
 
@@ -120,9 +142,9 @@ func (o *openLoop) send(ctx context.Context, rec *recorder, c *caller, first ope
 	for s, ok := first, true; ok; s, ok = <-o.work {
 		sent := o.phase.clk.now()
 		resp, err := c.call(ctx)
-		if !s.measured || err != nil && stopped(ctx) {
-			continue // warm-up, or ended by the trial's own cancellation
+		if err != nil && stopped(ctx) {
+			continue // ended by the trial's own cancellation
 		}
-		rec.record(s.intended, sent, o.phase.clk.now(), resp, err)
+		rec.record(rpc{intended: s.intended, sent: sent, end: o.phase.clk.now(), measured: s.measured, backlogged: s.backlogged}, resp, err)
 	}
 }

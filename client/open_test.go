@@ -60,8 +60,15 @@ func TestOpenLoopCoordinatedOmission(t *testing.T) {
 		if max := tr.Hist.Latency.Max(); max != stall {
 			t.Errorf("max = %v, want the %v stall", max, stall)
 		}
-		if tr.LateSends != 99 || !tr.Saturated {
-			t.Errorf("LateSends = %d, Saturated = %v; want 99 late sends and a saturated client", tr.LateSends, tr.Saturated)
+		// The sends held behind the stall are late because of the server,
+		// not the client: they raise server_backlogged, not
+		// client_saturated, and stay out of the send lag.
+		if f := tr.Flags(nil); tr.LateSends != 99 || tr.Backlogged != 99 || tr.ClientLate != 0 || f.ServerBacklogged == "" || f.ClientSaturated != "" {
+			t.Errorf("LateSends %d, Backlogged %d, ClientLate %d, flags %+v; want 99, 99, 0 and server_backlogged only",
+				tr.LateSends, tr.Backlogged, tr.ClientLate, f)
+		}
+		if n, lag := tr.Hist.SendLag.Count(), tr.Hist.SendLag.Max(); n != 300-99 || lag != 0 {
+			t.Errorf("send lag holds %d sends, max %v; want the 201 not held back, at lag 0", n, lag)
 		}
 		if tr.Requests != 300 || tr.Unsent != 0 {
 			t.Errorf("Requests %d, Unsent %d; want the schedule's 300 sent", tr.Requests, tr.Unsent)
@@ -126,8 +133,17 @@ func TestOpenLoopStopsAtDuration(t *testing.T) {
 		if tr.Requests != 11 || tr.Unsent != 49 {
 			t.Errorf("Requests %d, Unsent %d; want 11 and 49 of the schedule's 60", tr.Requests, tr.Unsent)
 		}
-		if tr.LateSends != 50 || !tr.Saturated {
-			t.Errorf("LateSends %d, Saturated %v; want the 11th and the 49 unsent late, and saturated", tr.LateSends, tr.Saturated)
+		if f := tr.Flags(nil); tr.LateSends != 50 || tr.Backlogged != 1 || f.ServerBacklogged == "" || f.ClientSaturated != "" {
+			t.Errorf("LateSends %d, Backlogged %d, flags %+v; want the 11th and the 49 unsent late, the 11th held back, server_backlogged only",
+				tr.LateSends, tr.Backlogged, f)
+		}
+		// Each unsent send lasts from its intended time (50 ms to 290 ms)
+		// to the trial's end at 545 ms, and counts in the error rate.
+		if u := tr.Hist.Unsent; u == nil || u.Count() != 49 || u.Max() != 545*time.Millisecond-55*time.Millisecond || u.Min() != 545*time.Millisecond-295*time.Millisecond {
+			t.Errorf("unsent histogram %v, want 49 values from 250ms to 490ms", u)
+		}
+		if all := tr.Hist.All(); all.Count() != 60 || tr.ErrorRate() != 49.0/60 {
+			t.Errorf("all-requests count %d, error rate %v; want 60, 49/60", all.Count(), tr.ErrorRate())
 		}
 		if tr.Elapsed != 500*time.Millisecond+45*time.Millisecond {
 			t.Errorf("Elapsed %v, want the stall's end (the 10th send leaves at 45ms, ends 500ms later), not the backlog's", tr.Elapsed)

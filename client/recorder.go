@@ -36,18 +36,65 @@ func openRecorders() int { return min(4*runtime.GOMAXPROCS(0), maxRecorders) }
 // by one goroutine and takes no lock; a shared one is guarded by mu, held
 // for the few tens of nanoseconds of a record. Recorders are merged into the
 // Trial once every worker has ended. A recorder costs four histograms,
-// about 68 KB; the Errors histogram is allocated on the first error.
+// about 68 KB, five in open loop; the Errors histogram is allocated on the
+// first error.
 type recorder struct {
-	mu       *sync.Mutex
-	hist     histogram.Trial
-	requests uint64 // measured RPCs that ended, ok or not
-	errors   uint64
-	tasks    uint64
-	late     uint64 // measured sends that left more than lateAfter after their intended time
-	shared   sharedCounts
-	byCode   [numCodes]uint64
-	other    map[codes.Code]uint64 // codes beyond Unauthenticated, rare
-	live     *liveStats            // nil unless a progress callback is set
+	mu         *sync.Mutex
+	hist       histogram.Trial
+	win        window
+	requests   uint64 // measured RPCs that ended, ok or not
+	errors     uint64
+	tasks      uint64
+	late       uint64 // measured sends that left more than lateAfter after their intended time
+	clientLate uint64 // the late ones no backlog held
+	backlogged uint64 // measured sends left late by MaxInFlight
+	winOK      uint64 // successes counted by the throughput window
+	winTasks   uint64 // their tasks
+	span       span   // first measured send to last measured end
+	shared     sharedCounts
+	byCode     [numCodes]uint64
+	other      map[codes.Code]uint64 // codes beyond Unauthenticated, rare
+	live       *liveStats            // nil unless a progress callback is set
+}
+
+// window is the throughput window of a trial (see Trial.Window): for a
+// Duration-bound phase the successes that ended in (start, end], whenever
+// sent; for a Requests-bound phase (requests true) the measured successes.
+type window struct {
+	start, end time.Duration
+	requests   bool
+}
+
+// counts reports whether a successful RPC c is counted by the window.
+func (w window) counts(c rpc) bool {
+	if w.requests {
+		return c.measured
+	}
+	return c.end > w.start && c.end <= w.end
+}
+
+// span is the time from the first measured send to the last measured end.
+type span struct {
+	first, last time.Duration
+	ok          bool // some RPC was added
+}
+
+func (s *span) add(first, last time.Duration) {
+	if !s.ok {
+		*s = span{first, last, true}
+		return
+	}
+	s.first, s.last = min(s.first, first), max(s.last, last)
+}
+
+// rpc is one RPC that ended, its times read from the trial's clock.
+type rpc struct {
+	intended, sent, end time.Duration
+	// measured is true for an RPC sent in the measured phase; the others
+	// (warm-up) count only towards the throughput window.
+	measured bool
+	// backlogged is true for an open-loop send that MaxInFlight held up.
+	backlogged bool
 }
 
 // sharedCounts are what the successful responses of a trial report about
@@ -77,16 +124,20 @@ type recorders struct {
 	limit    int
 	shared   bool
 	live     *liveStats
+	win      window
+	open     bool // record send lag
 	transfer bool // the trial's job is a transfer; see sharedCounts
 }
 
-// newRecorders returns the recorders of a trial of job whose workers
+// newRecorders returns the recorders of a trial of cell whose workers
 // number at most workers, sharing limit recorders when there are more
-// workers than that. Sharing is decided up front, since workers may start
-// while others record.
-func newRecorders(job *pb.RunRequest, workers, limit int, live *liveStats) *recorders {
+// workers than that, counting throughput in ph's window. Sharing is
+// decided up front, since workers may start while others record.
+func newRecorders(cell Cell, ph phase, workers, limit int, live *liveStats) *recorders {
 	return &recorders{limit: limit, shared: workers > limit, live: live,
-		transfer: job.GetWorkload() == pb.Workload_WORKLOAD_TRANSFER}
+		win:      window{start: ph.start, end: ph.end, requests: ph.requests > 0},
+		open:     cell.Load.Mode == Open,
+		transfer: cell.Job.GetWorkload() == pb.Workload_WORKLOAD_TRANSFER}
 }
 
 // get returns the recorder of worker i, workers being numbered from 0 in
@@ -102,8 +153,12 @@ func (rs *recorders) get(i int) *recorder {
 			Server:      histogram.New(),
 			Queue:       histogram.New(),
 		},
+		win:    rs.win,
 		shared: sharedCounts{transfer: rs.transfer},
 		live:   rs.live,
+	}
+	if rs.open {
+		r.hist.SendLag = histogram.New()
 	}
 	if rs.shared {
 		r.mu = new(sync.Mutex)
@@ -112,20 +167,41 @@ func (rs *recorders) get(i int) *recorder {
 	return r
 }
 
-// record adds one measured RPC that was intended to leave at intended, left
-// at sent and ended at end, all read from the trial's clock, with its
-// response's shared-state figures when it succeeded. It does not allocate
-// except on the first error and on codes beyond Unauthenticated.
-func (r *recorder) record(intended, sent, end time.Duration, resp *pb.RunResponse, err error) {
+// record adds one RPC c that ended with resp or err: a measured one to
+// every figure, a warm-up one to the throughput window only. It does not
+// allocate except on the first error and on codes beyond Unauthenticated.
+func (r *recorder) record(c rpc, resp *pb.RunResponse, err error) {
 	if r.mu != nil {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 	}
-	r.requests++
-	if sent-intended > lateAfter {
-		r.late++
+	if err == nil && r.win.counts(c) {
+		r.winOK++
+		r.winTasks += uint64(resp.GetTasksCompleted())
 	}
-	latency := end - intended
+	if !c.measured {
+		return
+	}
+	r.requests++
+	r.span.add(c.sent, c.end)
+	// A late send that waited for a free in-flight slot (or fell due while
+	// the schedule did) is late because of the server: it is backlogged,
+	// and its lag is not the client's. Every other send's lag is.
+	lag := c.sent - c.intended
+	late := lag > lateAfter
+	switch {
+	case late && c.backlogged:
+		r.backlogged++
+	case r.hist.SendLag != nil:
+		r.hist.SendLag.Record(lag)
+	}
+	if late {
+		r.late++
+		if !c.backlogged {
+			r.clientLate++
+		}
+	}
+	latency := c.end - c.intended
 	if err != nil {
 		r.errors++
 		if c := status.Code(err); int(c) < numCodes {
@@ -146,7 +222,7 @@ func (r *recorder) record(intended, sent, end time.Duration, resp *pb.RunRespons
 		return
 	}
 	r.hist.Latency.Record(latency)
-	r.hist.Uncorrected.Record(end - sent)
+	r.hist.Uncorrected.Record(c.end - c.sent)
 	r.hist.Server.Record(resp.GetServerTime().AsDuration())
 	r.hist.Queue.Record(resp.GetQueueTime().AsDuration())
 	r.tasks += uint64(resp.GetTasksCompleted())
@@ -156,9 +232,16 @@ func (r *recorder) record(intended, sent, end time.Duration, resp *pb.RunRespons
 	}
 }
 
-// mergeInto adds r's measurements to t. It runs after every worker using r
+// mergeInto adds r's measurements to t, and its span to sp. It runs after every worker using r
 // has ended.
-func (r *recorder) mergeInto(t *Trial) {
+func (r *recorder) mergeInto(t *Trial, sp *span) {
+	if r.span.ok {
+		sp.add(r.span.first, r.span.last)
+	}
+	t.WindowSuccesses += r.winOK
+	t.WindowTasks += r.winTasks
+	t.ClientLate += r.clientLate
+	t.Backlogged += r.backlogged
 	t.Requests += r.requests
 	t.Errors += r.errors
 	t.TasksCompleted += r.tasks

@@ -15,9 +15,13 @@ import (
 // their latency from the actual send, server and queue percentiles of
 // the responses' server_time and queue_time. lost_updates and
 // lock_retries are the trial's sums, and invariant_ok is true unless a
-// response of a transfer cell reported a broken invariant. The histogram
-// column is left empty for the caller that saves the histograms.
+// response of a transfer cell reported a broken invariant. error_rate,
+// unsent, p99_all_ms, max_all_ms and send_lag_p99_ms count every measured
+// request; client_saturated, server_backlogged and flag_reasons are
+// t.Flags(server). The histogram column is left empty for the caller that
+// saves the histograms.
 func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Fingerprint) record.Row {
+	flags := t.Flags(server)
 	r := record.Row{
 		SchemaVersion:        record.SchemaVersion,
 		RunID:                runID,
@@ -40,8 +44,12 @@ func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Finge
 		InvariantOK:          t.InvariantBroken == 0,
 		LockRetries:          t.LockRetries,
 		ClientCPUPct:         t.CPU.Percent,
-		ClientSaturated:      t.Saturated,
+		ClientSaturated:      flags.ClientSaturated != "",
 		Complete:             t.Complete,
+		ErrorRate:            t.ErrorRate(),
+		Unsent:               t.Unsent,
+		ServerBacklogged:     flags.ServerBacklogged != "",
+		FlagReasons:          flags.String(),
 	}
 	t.Cell.fillRow(&r)
 	r.SetLatency(&t.Hist)

@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -30,25 +31,34 @@ func knownTrial() *client.Trial {
 		h.Server.Record(time.Duration(i) * time.Microsecond)
 		h.Queue.Record(time.Duration(i-1) * time.Microsecond)
 	}
-	h.Errors.Record(time.Second)
+	h.Errors.RecordN(time.Second, 4)
+	h.Unsent = histogram.New()
+	h.Unsent.RecordN(3*time.Second, 2)
+	h.SendLag = histogram.New()
+	h.SendLag.RecordN(2*time.Millisecond, 97)
 	return &client.Trial{
 		Cell: client.Cell{
 			Job: &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_SEMAPHORE, Workload: pb.Workload_WORKLOAD_MIXED,
-				Tasks: 8, Parallelism: 4, CpuIterations: 1000, IoLatency: durationpb.New(1500 * time.Microsecond), Scope: pb.Scope_SCOPE_SERVER},
-			Load: client.Load{Mode: client.Open, Rate: 250, MaxInFlight: 64, Connections: 2, Duration: 10 * time.Second, Warmup: 2 * time.Second},
+				Tasks: 8, Parallelism: 4, CpuIterations: 1000, IoLatency: durationpb.New(1500 * time.Microsecond), Scope: pb.Scope_SCOPE_SERVER,
+				FailEvery: 5, PanicEvery: 7, FailFast: true, ErrorPolicy: pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL},
+			Load: client.Load{Mode: client.Open, Rate: 250, MaxInFlight: 64, Connections: 2, Duration: 10 * time.Second, Warmup: 2 * time.Second, Timeout: 250 * time.Millisecond},
 		},
-		Index:          2,
-		StartedAt:      time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
-		Elapsed:        10 * time.Second,
-		Requests:       104,
-		Errors:         4,
-		ErrorsByCode:   map[codes.Code]uint64{codes.Unavailable: 1, codes.DeadlineExceeded: 3},
-		TasksCompleted: 800,
-		LateSends:      7,
-		Hist:           h,
-		CPU:            hostinfo.CPUUsage{Percent: 12.5},
-		Saturated:      true,
-		Complete:       true,
+		Index:           2,
+		StartedAt:       time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Elapsed:         10 * time.Second,
+		Window:          10 * time.Second,
+		WindowSuccesses: 100,
+		WindowTasks:     800,
+		Requests:        104,
+		Errors:          4,
+		ErrorsByCode:    map[codes.Code]uint64{codes.Unavailable: 1, codes.DeadlineExceeded: 3},
+		TasksCompleted:  800,
+		LateSends:       7,
+		Unsent:          2,
+		ClientLate:      7, // 6.7% of sends: material
+		Hist:            h,
+		CPU:             hostinfo.CPUUsage{Percent: 12.5},
+		Complete:        true,
 	}
 }
 
@@ -83,6 +93,15 @@ func TestTrialRow(t *testing.T) {
 		{"errors by code", len(r.ErrorsByCode) == 2 && r.ErrorsByCode["DEADLINE_EXCEEDED"] == 3 && r.ErrorsByCode["UNAVAILABLE"] == 1, r.ErrorsByCode},
 		{"histogram left to the caller", r.Histogram == "", r.Histogram},
 		{"cell key", r.CellKey() == tr.Cell.Key(), r.CellKey() + " vs " + tr.Cell.Key()},
+		// 4 errors of 1s and 2 sends unsent for 3s among 104 + 2: rank
+		// ceil(0.99 × 106) = 105 of every request is an unsent one, 3s, while
+		// the success-only p99 is 99ms.
+		{"error rate", r.ErrorRate == 6.0/106 && r.Unsent == 2, []any{r.ErrorRate, r.Unsent}},
+		{"all requests", near(r.P99AllMs, 3000) && r.MaxAllMs == 3000, []float64{r.P99AllMs, r.MaxAllMs}},
+		{"send lag", near(r.SendLagP99Ms, 2), r.SendLagP99Ms},
+		{"flags", r.ClientSaturated && !r.ServerBacklogged && strings.HasPrefix(r.FlagReasons, "client_saturated: host CPUs contended"), r.FlagReasons},
+		{"key parameters", r.TimeoutMs == 250 && r.RequestCount == 0 && r.FailEvery == 5 && r.PanicEvery == 7 && r.FailFast && r.ErrorPolicy == "collect-all",
+			[]any{r.TimeoutMs, r.RequestCount, r.FailEvery, r.PanicEvery, r.FailFast, r.ErrorPolicy}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

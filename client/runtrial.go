@@ -12,6 +12,7 @@ import (
 
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // phase is the measured phase of a trial on the trial's clock: it starts at
@@ -83,14 +84,14 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 	var open *openLoop
 	switch load.Mode {
 	case Closed:
-		recs = newRecorders(cell.Job, load.Concurrency, maxRecorders, live)
+		recs = newRecorders(cell, ph, load.Concurrency, maxRecorders, live)
 		l := &closedLoop{phase: ph}
 		for i := range load.Concurrency {
 			rec, c := recs.get(i), newCaller()
 			wg.Go(func() { l.work(ctx, rec, c) })
 		}
 	case Open:
-		recs = newRecorders(cell.Job, load.MaxInFlight, openRecorders(), live)
+		recs = newRecorders(cell, ph, load.MaxInFlight, openRecorders(), live)
 		open = &openLoop{phase: ph, rate: load.Rate, maxInFlight: load.MaxInFlight, newCaller: newCaller, recs: recs}
 		wg.Go(func() { open.run(ctx) })
 	}
@@ -111,8 +112,9 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 		}
 	}
 	wg.Wait()
+	end := ph.clk.now()
 	if meter != nil {
-		t.Elapsed = max(ph.clk.now()-ph.start, 0)
+		t.Elapsed = max(end-ph.start, 0)
 		var err error
 		if t.CPU, err = meter.Stop(); err != nil {
 			fatal = err
@@ -121,14 +123,22 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 	close(done)
 	reporter.Wait()
 
+	var sp span
 	for _, r := range recs.all {
-		r.mergeInto(t)
+		r.mergeInto(t, &sp)
 	}
-	if open != nil {
+	switch {
+	case load.Requests > 0 && sp.ok:
+		t.Window = sp.last - sp.first
+	case load.Requests == 0:
+		t.Window = min(t.Elapsed, load.Duration)
+	}
+	if open != nil && open.unsent > 0 {
 		t.Unsent = open.unsent
 		t.LateSends += open.unsent
+		t.Hist.Unsent = histogram.New()
+		open.recordUnsent(t.Hist.Unsent, end)
 	}
-	t.Saturated = t.saturated()
 	if progress != nil {
 		progress(live.snapshot(t.Elapsed))
 	}

@@ -84,6 +84,15 @@ func TestRunTrialKnownLatency(t *testing.T) {
 				if tr.Throughput() <= 0 || tr.TasksPerSecond() != 2*tr.Throughput() {
 					t.Errorf("Throughput = %v, TasksPerSecond = %v", tr.Throughput(), tr.TasksPerSecond())
 				}
+				// Little's law in closed loop (C ÷ L), the schedule in open
+				// loop: exact on the fake clock, within 2% as stated.
+				capacity := float64(load.Concurrency) / latency.Seconds()
+				if load.Mode == client.Open {
+					capacity = load.Rate
+				}
+				if !within(tr.Throughput(), capacity, 0.02) || tr.Window != load.Duration {
+					t.Errorf("Throughput = %.2f/s over %v, want %.2f/s within 2%% over %v", tr.Throughput(), tr.Window, capacity, load.Duration)
+				}
 				if tr.StartedAt.IsZero() || tr.StartedAt.Location() != time.UTC {
 					t.Errorf("StartedAt = %v, want a UTC time", tr.StartedAt)
 				}

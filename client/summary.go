@@ -23,10 +23,12 @@ import (
 // shared state showed (see [writeSharedTable]), the mean, standard
 // deviation and 95% confidence interval of throughput and p99 over the
 // complete trials when there are at least two, the errors by code, and a
-// CLIENT SATURATED warning when any trial's client was saturated. Every
-// trial must be of the same cell.
-func WriteSummary(w io.Writer, trials []*Trial) error {
-	s, err := summarize(trials)
+// CLIENT SATURATED or SERVER BACKLOGGED warning with each trial's reason
+// when a trial raised that flag (see [Trial.Flags]; server, which may be
+// nil, supplies the server's advertised limits). Every trial must be of the
+// same cell.
+func WriteSummary(w io.Writer, trials []*Trial, server *pb.InfoResponse) error {
+	s, err := summarize(trials, server)
 	if err != nil {
 		return err
 	}
@@ -68,21 +70,24 @@ func WriteSummary(w io.Writer, trials []*Trial) error {
 	if s.ClientSaturated {
 		fmt.Fprintf(&b, "\n!!! CLIENT SATURATED: %s.\n!!! These figures may show the load client's limit, not the server's.\n", s.Saturation)
 	}
+	if s.ServerBacklogged {
+		fmt.Fprintf(&b, "\n!!! SERVER BACKLOGGED: %s.\n!!! The server was slower than the target rate; the latencies are those of an overloaded server.\n", s.Backlog)
+	}
 	_, err = io.WriteString(w, b.String())
 	return err
 }
 
 // WriteSummaryJSON writes the summary of WriteSummary to w as one indented
 // JSON object with snake_case keys: "description", "trials" (each a CSV
-// row's figures under its column names, with "elapsed_s" and "unsent"),
+// row's figures under its column names, with "elapsed_s" and "window_s"),
 // "throughput_rps" and "p99_ms" (estimates over the complete trials,
 // absent with fewer than two), "errors_by_code", "client_saturated",
-// "saturation" and "complete". The trials of a counter cell also carry
+// "saturation", "server_backlogged", "backlog" and "complete". The trials of a counter cell also carry
 // "lost_updates", "lost_per_job" and "lost_pct"; those of a transfer cell
 // "invariant_ok", "invariant_broken" and "lock_retries" (see [Trial]);
 // other cells' trials have none of them.
-func WriteSummaryJSON(w io.Writer, trials []*Trial) error {
-	s, err := summarize(trials)
+func WriteSummaryJSON(w io.Writer, trials []*Trial, server *pb.InfoResponse) error {
+	s, err := summarize(trials, server)
 	if err != nil {
 		return err
 	}
@@ -99,6 +104,10 @@ func WriteSummaryJSON(w io.Writer, trials []*Trial) error {
 	doc = append(doc, member{"client_saturated", s.ClientSaturated})
 	if s.Saturation != "" {
 		doc = append(doc, member{"saturation", s.Saturation})
+	}
+	doc = append(doc, member{"server_backlogged", s.ServerBacklogged})
+	if s.Backlog != "" {
+		doc = append(doc, member{"backlog", s.Backlog})
 	}
 	doc = append(doc, member{"complete", s.Complete})
 	enc := json.NewEncoder(w)
@@ -117,7 +126,11 @@ type summary struct {
 	ErrorsByCode    map[string]uint64
 	ClientSaturated bool
 	Saturation      string
-	Complete        bool
+	// ServerBacklogged and Backlog are the server_backlogged flag and
+	// its reasons, as ClientSaturated and Saturation.
+	ServerBacklogged bool
+	Backlog          string
+	Complete         bool
 }
 
 // trialSummary is one trial: its CSV row, and the trial for what the row
@@ -128,12 +141,13 @@ type trialSummary struct {
 }
 
 // trialColumns are the CSV columns of a trial in the JSON summary, in
-// order; "elapsed_s" and "unsent", which the CSV lacks, follow
-// "started_at" and "late_sends".
-var trialColumns = []string{"trial", "started_at", "requests", "errors", "errors_by_code",
+// order; "elapsed_s" and "window_s", which the CSV lacks, follow
+// "started_at".
+var trialColumns = []string{"trial", "started_at", "requests", "errors", "errors_by_code", "error_rate",
 	"throughput_rps", "tasks_per_s", "mean_ms", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms",
-	"uncorrected_p99_ms", "server_p50_ms", "server_p99_ms", "queue_p99_ms", "late_sends",
-	"client_cpu_pct", "client_saturated", "complete"}
+	"uncorrected_p99_ms", "p99_all_ms", "max_all_ms", "server_p50_ms", "server_p99_ms", "queue_p99_ms",
+	"late_sends", "unsent", "send_lag_p99_ms", "client_cpu_pct", "client_saturated", "server_backlogged",
+	"flag_reasons", "complete"}
 
 // MarshalJSON renders t's row under its column names (errors_by_code left
 // out when empty), then its shared-state figures.
@@ -145,11 +159,8 @@ func (t trialSummary) MarshalJSON() ([]byte, error) {
 			continue
 		}
 		o = append(o, member{c, v})
-		switch c {
-		case "started_at":
-			o = append(o, member{"elapsed_s", t.Trial.Elapsed.Seconds()})
-		case "late_sends":
-			o = append(o, member{"unsent", t.Trial.Unsent})
+		if c == "started_at" {
+			o = append(o, member{"elapsed_s", t.Trial.Elapsed.Seconds()}, member{"window_s", t.Trial.Window.Seconds()})
 		}
 	}
 	return append(o, sharedMembers(t.Trial)...).MarshalJSON()
@@ -190,19 +201,19 @@ func (o object) MarshalJSON() ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-func summarize(trials []*Trial) (*summary, error) {
+func summarize(trials []*Trial, server *pb.InfoResponse) (*summary, error) {
 	if len(trials) == 0 {
 		return nil, errors.New("client: summary of no trials")
 	}
 	key := trials[0].Cell.Key()
 	s := &summary{Description: describe(trials[0].Cell), Complete: true}
 	var rps, p99 []float64
-	var why []string
+	var why, backlog []string
 	for _, t := range trials {
 		if k := t.Cell.Key(); k != key {
 			return nil, fmt.Errorf("client: summary mixes cells %q and %q", key, k)
 		}
-		r := t.Row("", nil, hostinfo.Fingerprint{})
+		r := t.Row("", server, hostinfo.Fingerprint{})
 		s.Trials = append(s.Trials, trialSummary{Row: r, Trial: t})
 		for c, n := range r.ErrorsByCode {
 			if s.ErrorsByCode == nil {
@@ -215,13 +226,18 @@ func summarize(trials []*Trial) (*summary, error) {
 			rps = append(rps, r.ThroughputRPS)
 			p99 = append(p99, r.P99Ms)
 		}
-		if t.Saturated {
+		f := t.Flags(server)
+		if f.ClientSaturated != "" {
 			s.ClientSaturated = true
-			why = append(why, fmt.Sprintf("trial %d: %d of %d sends late, client CPU %.0f%% of %g CPUs",
-				t.Index, t.LateSends, t.Requests, t.CPU.Percent, t.CPU.AvailableCPUs))
+			why = append(why, fmt.Sprintf("trial %d: %s", t.Index, f.ClientSaturated))
+		}
+		if f.ServerBacklogged != "" {
+			s.ServerBacklogged = true
+			backlog = append(backlog, fmt.Sprintf("trial %d: %s", t.Index, f.ServerBacklogged))
 		}
 	}
 	s.Saturation = strings.Join(why, "; ")
+	s.Backlog = strings.Join(backlog, "; ")
 	s.Throughput, s.P99 = estimateOf(rps), estimateOf(p99)
 	return s, nil
 }

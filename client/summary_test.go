@@ -20,17 +20,17 @@ func summaryTrials() []*client.Trial {
 	a := knownTrial()
 	a.Index = 1
 	b := knownTrial()
-	b.Index, b.Elapsed, b.Saturated, b.LateSends = 2, 5*time.Second, false, 0
+	b.Index, b.Elapsed, b.Window, b.ClientLate, b.LateSends = 2, 5*time.Second, 5*time.Second, 0, 0
 	b.CPU = hostinfo.CPUUsage{Percent: 40, AvailableCPUs: 2}
 	c := knownTrial()
-	c.Index, c.Complete, c.Saturated, c.Elapsed = 3, false, false, time.Second
+	c.Index, c.Complete, c.ClientLate, c.Elapsed, c.Window = 3, false, 0, time.Second, time.Second
 	a.CPU = hostinfo.CPUUsage{Percent: 95, AvailableCPUs: 2}
 	return []*client.Trial{a, b, c}
 }
 
 func TestWriteSummary(t *testing.T) {
 	var buf bytes.Buffer
-	if err := client.WriteSummary(&buf, summaryTrials()); err != nil {
+	if err := client.WriteSummary(&buf, summaryTrials(), nil); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "summary.golden", buf.Bytes())
@@ -41,7 +41,7 @@ func TestWriteSummary(t *testing.T) {
 
 func TestWriteSummaryJSON(t *testing.T) {
 	var buf bytes.Buffer
-	if err := client.WriteSummaryJSON(&buf, summaryTrials()); err != nil {
+	if err := client.WriteSummaryJSON(&buf, summaryTrials(), nil); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "summary_json.golden", buf.Bytes())
@@ -65,13 +65,13 @@ func TestWriteSummaryJSON(t *testing.T) {
 func sharedTrials() (counter, transfer []*client.Trial) {
 	for i := range 2 {
 		c := knownTrial()
-		c.Index, c.Saturated = i+1, false
+		c.Index, c.ClientLate = i+1, 0
 		c.Cell.Job = &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_COUNTER,
 			Sync: pb.Sync_SYNC_NONE, Tasks: 8, Parallelism: 4, CpuIterations: 1000}
 		c.LostUpdates = uint64(i) * 4000 // 100 successes of 8000 increments: 0.5%
 		counter = append(counter, c)
 		x := knownTrial()
-		x.Index, x.Saturated = i+1, false
+		x.Index, x.ClientLate = i+1, 0
 		x.Cell.Job = &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_TRANSFER,
 			LockOrder: pb.LockOrder_LOCK_ORDER_TRY, Accounts: 8, Tasks: 8, Parallelism: 4, CpuIterations: 1000}
 		x.LockRetries, x.InvariantBroken = 250, uint64(i)
@@ -84,7 +84,7 @@ func TestWriteSummaryShared(t *testing.T) {
 	counter, transfer := sharedTrials()
 	var buf bytes.Buffer
 	for _, trials := range [][]*client.Trial{counter, transfer} {
-		if err := client.WriteSummary(&buf, trials); err != nil {
+		if err := client.WriteSummary(&buf, trials, nil); err != nil {
 			t.Fatal(err)
 		}
 		buf.WriteString("----\n")
@@ -97,7 +97,7 @@ func TestWriteSummaryShared(t *testing.T) {
 		}
 	}
 	var plain bytes.Buffer
-	if err := client.WriteSummary(&plain, summaryTrials()); err != nil {
+	if err := client.WriteSummary(&plain, summaryTrials(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(plain.String(), "lost") || strings.Contains(plain.String(), "invariant") {
@@ -118,7 +118,7 @@ func TestWriteSummaryShared(t *testing.T) {
 		{"mixed", summaryTrials(), nil, []string{"lost_updates", "invariant_ok", "lock_retries"}},
 	} {
 		var b bytes.Buffer
-		if err := client.WriteSummaryJSON(&b, tc.trials); err != nil {
+		if err := client.WriteSummaryJSON(&b, tc.trials, nil); err != nil {
 			t.Fatal(err)
 		}
 		var got sharedJSON
@@ -159,8 +159,8 @@ func TestWriteSummaryErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, write := range []func() error{
-				func() error { return client.WriteSummary(new(bytes.Buffer), tt.trials) },
-				func() error { return client.WriteSummaryJSON(new(bytes.Buffer), tt.trials) },
+				func() error { return client.WriteSummary(new(bytes.Buffer), tt.trials, nil) },
+				func() error { return client.WriteSummaryJSON(new(bytes.Buffer), tt.trials, nil) },
 			} {
 				if err := write(); err == nil || !strings.Contains(err.Error(), tt.want) {
 					t.Errorf("err = %v, want one containing %q", err, tt.want)

@@ -9,17 +9,10 @@ import (
 	"github.com/stratbench/stratbench/results/histogram"
 )
 
-// SaturatedLateFraction and SaturatedCPUPercent are the thresholds past
-// which a trial's client counts as saturated: more than 1% of its sends
-// left late, or it used at least 90% of the CPU available to it.
-const (
-	SaturatedLateFraction = 0.01
-	SaturatedCPUPercent   = 90
-)
-
 // Trial is the measured outcome of one repetition of a cell. Every figure
-// covers the measured phase only: RPCs sent during warm-up are not counted
-// anywhere.
+// but the throughput covers the RPCs sent in the measured phase only: RPCs
+// sent during warm-up are counted nowhere else. Throughput counts the RPCs
+// that ended inside its window, as Window describes.
 type Trial struct {
 	Cell Cell
 	// Index is the 1-based trial number.
@@ -29,6 +22,22 @@ type Trial struct {
 	// Elapsed is the measured phase's wall time: from its start until the
 	// last measured RPC ended, or until cancellation.
 	Elapsed time.Duration
+	// Window is the time Throughput divides by. For a phase bounded by
+	// Duration it is the phase itself, from its start to its end (or to
+	// cancellation, if sooner): the time the load ran at full strength,
+	// not the drain after it. For a phase bounded by Requests it runs from
+	// the first measured send to the last measured RPC's end.
+	Window time.Duration
+	// WindowSuccesses counts the successful RPCs that Throughput counts,
+	// and WindowTasks sums their tasks_completed. For a Duration-bound
+	// phase they are the RPCs that ended inside the window, whenever they
+	// were sent (a warm-up RPC ending inside it counts; a measured RPC
+	// ending after it does not), as wrk2 counts the requests completed in
+	// its run time: in steady state that is the server's completion rate,
+	// with no drain bias. For a Requests-bound phase they are the measured
+	// successes.
+	WindowSuccesses uint64
+	WindowTasks     uint64
 	// Requests counts the measured RPCs that ended, ok or not. RPCs ended
 	// by the trial's own cancellation are not counted.
 	Requests uint64
@@ -36,7 +45,7 @@ type Trial struct {
 	// ErrorsByCode splits them by gRPC status code; it is never nil.
 	Errors       uint64
 	ErrorsByCode map[codes.Code]uint64
-	// TasksCompleted sums the responses' tasks_completed.
+	// TasksCompleted sums the measured responses' tasks_completed.
 	TasksCompleted uint64
 	// LostUpdates sums the successful responses' lost_updates: the
 	// counter increments that the jobs' sync mode lost (counter workload
@@ -53,22 +62,28 @@ type Trial struct {
 	// 1 ms after their intended time, and the Unsent ones; always 0 in
 	// closed loop.
 	LateSends uint64
+	// ClientLate counts the late sends (Unsent excluded) that no backlog
+	// held: late because the client or its host was slow.
+	ClientLate uint64
+	// Backlogged counts the late sends (Unsent excluded) that waited
+	// because MaxInFlight RPCs were outstanding, or that fell due while the
+	// schedule was held up by such a wait: late because the server was
+	// slower than the schedule, not the client.
+	Backlogged uint64
 	// Unsent counts the measured sends of a Duration-bound open loop that
 	// were still due when the measured phase's time ran out, because the
 	// schedule was behind (MaxInFlight RPCs outstanding), and so never left.
-	// They are not in Requests.
+	// They are not in Requests; Hist.Unsent holds their time from intended
+	// send to the trial's end.
 	Unsent uint64
 	// Hist holds the merged histograms: Latency (successful RPCs, measured
 	// from the intended send time in open loop), Uncorrected (the same RPCs
 	// from their actual send), Errors (failed RPCs, from the intended send
-	// time), Server (server_time) and Queue (queue_time). None is nil.
+	// time), Server (server_time) and Queue (queue_time), none of them nil;
+	// SendLag (open loop only) and Unsent (only when some sends never left).
 	Hist histogram.Trial
 	// CPU is the client process's CPU use over the measured phase.
 	CPU hostinfo.CPUUsage
-	// Saturated reports that the client, not the server, may have limited
-	// the figures: more than SaturatedLateFraction of sends were late, or
-	// CPU.Percent reached SaturatedCPUPercent.
-	Saturated bool
 	// Complete is false when the trial was cut short by cancellation or a
 	// fatal error.
 	Complete bool
@@ -88,26 +103,30 @@ func newTrialHistograms() histogram.Trial {
 // Successes returns the measured RPCs that ended without error.
 func (t *Trial) Successes() uint64 { return t.Requests - t.Errors }
 
-// Throughput returns successful RPCs per second of Elapsed, or 0 when
-// Elapsed is 0.
+// Throughput returns WindowSuccesses per second of Window, or 0 when
+// Window is 0.
 func (t *Trial) Throughput() float64 {
-	if t.Elapsed <= 0 {
+	if t.Window <= 0 {
 		return 0
 	}
-	return float64(t.Successes()) / t.Elapsed.Seconds()
+	return float64(t.WindowSuccesses) / t.Window.Seconds()
 }
 
-// TasksPerSecond returns completed tasks per second of Elapsed, or 0 when
-// Elapsed is 0.
+// TasksPerSecond returns WindowTasks per second of Window, or 0 when
+// Window is 0.
 func (t *Trial) TasksPerSecond() float64 {
-	if t.Elapsed <= 0 {
+	if t.Window <= 0 {
 		return 0
 	}
-	return float64(t.TasksCompleted) / t.Elapsed.Seconds()
+	return float64(t.WindowTasks) / t.Window.Seconds()
 }
 
-// saturated applies the Saturated rule to t's late sends and CPU use.
-func (t *Trial) saturated() bool {
-	late := float64(t.LateSends) > SaturatedLateFraction*float64(t.Requests+t.Unsent)
-	return late || t.CPU.Percent >= SaturatedCPUPercent
+// ErrorRate returns the fraction of the measured requests that failed or
+// never left: (Errors + Unsent) ÷ (Requests + Unsent), or 0 when there
+// were none.
+func (t *Trial) ErrorRate() float64 {
+	if n := t.Requests + t.Unsent; n > 0 {
+		return float64(t.Errors+t.Unsent) / float64(n)
+	}
+	return 0
 }

@@ -5,7 +5,6 @@
 // the progress display ([Progress]). Each trial is run by the load
 // generator, client.RunTrial, and written as a record.Row.
 //
-// It imports client, hostinfo, the proto, internal/atomicfile and the
-// results packages it records with; never server, strategies, workload or
-// report.
+// It imports client, hostinfo, the proto and the results packages it
+// records with; never server, strategies, workload or report.
 package sweep

@@ -63,7 +63,7 @@ func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 		s.display.end(t.Throughput(), t.Hist.Latency.Quantile(0.99), t.Errors, "not recorded")
 		return werr
 	}
-	s.display.end(t.Throughput(), t.Hist.Latency.Quantile(0.99), t.Errors, trialNote(t, row.Complete, cancelled))
+	s.display.end(t.Throughput(), t.Hist.Latency.Quantile(0.99), t.Errors, trialNote(t, s.opts.Server, row.Complete, cancelled))
 	if !row.Complete {
 		s.incomplete++
 	}
@@ -103,7 +103,7 @@ func (s *sweeper) record(row *record.Row, t *client.Trial, p PlannedTrial) error
 }
 
 // trialNote is the progress note of a finished trial.
-func trialNote(t *client.Trial, complete, cancelled bool) string {
+func trialNote(t *client.Trial, server *pb.InfoResponse, complete, cancelled bool) string {
 	var notes []string
 	switch {
 	case cancelled:
@@ -114,8 +114,12 @@ func trialNote(t *client.Trial, complete, cancelled bool) string {
 	if t.Errors > 0 {
 		notes = append(notes, codeCounts(t.ErrorsByCode, t.Requests))
 	}
-	if t.Saturated {
-		notes = append(notes, "CLIENT SATURATED")
+	f := t.Flags(server)
+	if f.ClientSaturated != "" {
+		notes = append(notes, "CLIENT SATURATED: "+f.ClientSaturated)
+	}
+	if f.ServerBacklogged != "" {
+		notes = append(notes, "SERVER BACKLOGGED: "+f.ServerBacklogged)
 	}
 	return strings.Join(notes, "  ")
 }

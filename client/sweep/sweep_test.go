@@ -153,15 +153,16 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 		}
 	})
 
-	t.Run("resume runs the missing trial", func(t *testing.T) {
+	// resumeAfter rewrites the results file with edit, resumes the sweep,
+	// checks that it sent RPCs, and returns the rows then.
+	resumeAfter := func(t *testing.T, edit func([]byte) []byte) []record.Row {
+		t.Helper()
 		path := filepath.Join(dir, sweep.ResultsFile)
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines := strings.SplitAfter(string(b), "\n")
-		// Drop row 2 (line 3): the first trial of the second cell.
-		if err := os.WriteFile(path, []byte(strings.Join(append(lines[:2:2], lines[3:]...), "")), 0o644); err != nil {
+		if err := os.WriteFile(path, edit(b), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		before := calls.Load()
@@ -173,7 +174,28 @@ func TestSweepWritesReportAndResumes(t *testing.T) {
 		if calls.Load() == before {
 			t.Error("resume sent no RPC")
 		}
-		after := readRows(t, dir)
+		return readRows(t, dir)
+	}
+
+	t.Run("resume redoes a last row without its newline", func(t *testing.T) {
+		// The last row, whole but for its newline, parses; it is torn all
+		// the same (its last column may have lost digits) and must be redone.
+		after := resumeAfter(t, func(b []byte) []byte { return bytes.TrimSuffix(b, []byte("\n")) })
+		if len(after) != 4 || after[3].CellKey() != rows[3].CellKey() || after[3].Trial != rows[3].Trial {
+			t.Fatalf("after resume %d rows, last %s trial %d; want 4, the torn row's trial redone", len(after), after[len(after)-1].CellKey(), after[len(after)-1].Trial)
+		}
+		if !after[3].Complete || after[3].Requests == 0 {
+			t.Errorf("redone row = %+v, want a complete trial", after[3])
+		}
+		rows = after
+	})
+
+	t.Run("resume runs the missing trial", func(t *testing.T) {
+		// Drop row 2 (line 3): the first trial of the second cell.
+		after := resumeAfter(t, func(b []byte) []byte {
+			lines := strings.SplitAfter(string(b), "\n")
+			return []byte(strings.Join(append(lines[:2:2], lines[3:]...), ""))
+		})
 		if len(after) != 4 {
 			t.Fatalf("got %d rows, want 4", len(after))
 		}

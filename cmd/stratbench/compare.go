@@ -25,8 +25,9 @@ const (
 // folders or CSV files, typically two hosts or two versions. It matches
 // their cells on job and load parameters (never host), prints a table of
 // the medians, the ratios B/A of tasks/s and p99 and their Mann–Whitney U
-// p-values, marking p < 0.05 and saturated clients, and writes compare.csv
-// and compare.html into --out (default: the working folder).
+// p-values, marking p < 0.05, saturated clients, backlogged servers and
+// cells not comparable on latency (error rate above 0.1%), and writes
+// compare.csv and compare.html into --out (default: the working folder).
 func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -34,7 +35,8 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(fs.Output(), "usage: stratbench compare [flags] A B\n\n"+
 			"Compares two result folders or CSV files cell by cell (matched on job and load\n"+
 			"parameters, never host): medians, ratio B/A of tasks/s and of p99, Mann–Whitney U\n"+
-			"p-values over trials (* when p < 0.05), saturated clients flagged. Prints a table\n"+
+			"p-values over trials (* when p < 0.05), saturated clients, backlogged servers and\n"+
+			"p99s not comparable (a side's error rate above 0.1%: !) flagged. Prints a table\n"+
 			"and writes compare.csv and compare.html.")
 		fs.PrintDefaults()
 	}

@@ -173,6 +173,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 			break
 		}
 		trials = append(trials, t)
+		f := t.Flags(s.Info)
+		if f.ClientSaturated != "" {
+			fmt.Fprintf(stderr, "trial %d: CLIENT SATURATED: %s\n", i, f.ClientSaturated)
+		}
+		if f.ServerBacklogged != "" {
+			fmt.Fprintf(stderr, "trial %d: SERVER BACKLOGGED: %s\n", i, f.ServerBacklogged)
+		}
 		if w != nil {
 			if err := saveTrial(w, *out, runID, t, s); err != nil {
 				runErr = errors.Join(runErr, err)
@@ -184,12 +191,14 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 		if *asJSON {
 			write = client.WriteSummaryJSON
 		}
-		if err := write(stdout, trials); err != nil {
+		if err := write(stdout, trials, s.Info); err != nil {
 			return errors.Join(runErr, fmt.Errorf("write summary: %w", err))
 		}
 	}
 	if runErr != nil {
-		if ctx.Err() != nil {
+		// RunTrial may see ctx's deadline pass before ctx's timer marks it
+		// done, and return DeadlineExceeded while ctx.Err is still nil.
+		if ctx.Err() != nil || errors.Is(runErr, context.DeadlineExceeded) || errors.Is(runErr, context.Canceled) {
 			return fmt.Errorf("interrupted after %d of %d trials; completed rows are kept: %w", len(trials), lf.trials, runErr)
 		}
 		return runErr

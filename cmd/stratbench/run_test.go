@@ -99,20 +99,22 @@ func (f fakeRunBench) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, 
 }
 
 // startFakeBench serves fakeRunBench on 127.0.0.1 and returns its address.
-func startFakeBench(t *testing.T) string {
-	t.Helper()
-	return startFakeBenchInfo(t, nil)
-}
+func startFakeBench(t *testing.T) string { return startBench(t, fakeRunBench{}) }
 
 // startFakeBenchInfo is startFakeBench answering Info with info.
 func startFakeBenchInfo(t *testing.T, info *pb.InfoResponse) string {
+	return startBench(t, fakeRunBench{info: info})
+}
+
+// startBench serves bench on 127.0.0.1 until t ends and returns its address.
+func startBench(t *testing.T, bench pb.BenchServiceServer) string {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := grpc.NewServer()
-	pb.RegisterBenchServiceServer(srv, fakeRunBench{info: info})
+	pb.RegisterBenchServiceServer(srv, bench)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	t.Cleanup(func() {
@@ -349,5 +351,40 @@ func TestRunCmdImplementations(t *testing.T) {
 	err = runCmd(t.Context(), []string{"--target", addr, "--requests", "1", "--strategy", "pipeline", "--implementation", "pond"}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "--implementation pond is not available for --strategy pipeline") {
 		t.Errorf("pipeline/pond: err %v", err)
+	}
+}
+
+// streamLimitedBench is fakeRunBench advertising a stream limit of 2.
+type streamLimitedBench struct{ fakeRunBench }
+
+func (streamLimitedBench) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, error) {
+	info := proto.Clone(testInfo).(*pb.InfoResponse)
+	info.Limits.MaxConcurrentStreams = 2
+	return info, nil
+}
+
+// TestRunCmdPrintsFlagReasons runs a closed loop of 4 workers over one
+// connection against a server advertising 2 streams per connection: run
+// must print the client_saturated reason after the trial and write it to
+// the CSV's flag_reasons.
+func TestRunCmdPrintsFlagReasons(t *testing.T) {
+	addr := startBench(t, streamLimitedBench{})
+	csv := filepath.Join(t.TempDir(), "out.csv")
+	var stdout, stderr bytes.Buffer
+	err := runCmd(t.Context(), []string{"--target", addr, "--connections", "1", "--concurrency", "4",
+		"--requests", "40", "--warmup", "0", "--strategy", "serial", "--workload", "io", "--io-latency", "1ms", "--out", csv}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("runCmd: %v\n%s", err, stderr.String())
+	}
+	const reason = "4 RPCs in flight per connection reach the server's stream limit 2"
+	if !strings.Contains(stderr.String(), "trial 1: CLIENT SATURATED: ") || !strings.Contains(stderr.String(), reason) {
+		t.Errorf("stderr lacks the client_saturated reason:\n%s", stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "!!! CLIENT SATURATED") {
+		t.Errorf("summary lacks the warning:\n%s", stdout.String())
+	}
+	rows, err := record.ReadCSVFile(csv)
+	if err != nil || len(rows) != 1 || !rows[0].ClientSaturated || !strings.Contains(rows[0].FlagReasons, reason) {
+		t.Fatalf("CSV rows %+v, %v; want one row flagged with the reason", rows, err)
 	}
 }

@@ -3,6 +3,7 @@ package cell
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
 	mstats "github.com/montanaflynn/stats"
@@ -62,6 +63,23 @@ type Summary struct {
 
 	Saturated bool   // some complete trial had client_saturated
 	Errors    uint64 // errors summed over complete trials
+
+	// ErrorRate is (errors + unsent) ÷ (requests + unsent) summed over
+	// the complete trials; a schema version 1 row, which has no unsent
+	// column, adds its errors and requests only. Above
+	// MaxComparableErrorRate the cell is not comparable on latency.
+	ErrorRate float64
+	// Unsent sums the complete trials' unsent sends.
+	Unsent uint64
+	// Backlogged reports that some complete trial had server_backlogged.
+	Backlogged bool
+	// FlagReasons are the distinct flag_reasons of the complete trials,
+	// in row order: why client_saturated or server_backlogged was raised.
+	FlagReasons []string
+	// P99AllMs, MaxAllMs and SendLagP99Ms are the medians over complete
+	// trials of p99_all_ms, max_all_ms and send_lag_p99_ms; NaN (absent,
+	// not zero) when no trial's row has them (schema version 1).
+	P99AllMs, MaxAllMs, SendLagP99Ms float64
 
 	// LostUpdates is the median over complete trials of lost_updates, the
 	// counter increments a trial's jobs lost; LostPerJob the median of
@@ -149,6 +167,15 @@ func compareCells(a, b Summary) int {
 // concurrency set to 0.
 func groupKey(c Summary) string { return c.group }
 
+// MaxComparableErrorRate is the error rate above which a cell's success-only
+// latency percentiles leave out too much to compare: report and compare
+// mark such a cell as not comparable on latency.
+const MaxComparableErrorRate = 0.001
+
+// LatencyComparable reports whether c's latency figures may be compared:
+// its error rate is at most MaxComparableErrorRate.
+func (c Summary) LatencyComparable() bool { return c.ErrorRate <= MaxComparableErrorRate }
+
 // summarizeCell summarises the rows of one cell.
 func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	r0 := rows[0]
@@ -165,6 +192,8 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	c.group = host + "\x00" + g.CellKey()
 	var tasks, thr, p99, p50, mean, p90, p999, mx, sp50, sp99, gmp, nspi []float64
 	var lost, lostPerJob, retries, retriesPerJob []float64
+	var p99All, maxAll, lag []float64
+	var failed, sent uint64
 	for _, r := range rows {
 		if r.Workload == word.WorkloadTransfer && !r.InvariantOK {
 			c.InvariantBroken++
@@ -182,6 +211,18 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 		c.Trials++
 		c.Errors += r.Errors
 		c.Saturated = c.Saturated || r.ClientSaturated
+		c.Backlogged = c.Backlogged || r.ServerBacklogged
+		c.Unsent += r.Unsent
+		failed += r.Errors + r.Unsent
+		sent += r.Requests + r.Unsent
+		if r.FlagReasons != "" && !slices.Contains(c.FlagReasons, r.FlagReasons) {
+			c.FlagReasons = append(c.FlagReasons, r.FlagReasons)
+		}
+		if r.Has("p99_all_ms") {
+			p99All = append(p99All, r.P99AllMs)
+			maxAll = append(maxAll, r.MaxAllMs)
+			lag = append(lag, r.SendLagP99Ms)
+		}
 		tasks = append(tasks, r.TasksPerS)
 		thr = append(thr, r.ThroughputRPS)
 		p99 = append(p99, r.P99Ms)
@@ -216,6 +257,10 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	}
 	c.TasksTrials, c.P99Trials = tasks, p99
 	c.MeanMs, c.P90Ms, c.P999Ms, c.MaxMs = median(mean), median(p90), median(p999), median(mx)
+	c.P99AllMs, c.MaxAllMs, c.SendLagP99Ms = medianOrNaN(p99All), medianOrNaN(maxAll), medianOrNaN(lag)
+	if sent > 0 {
+		c.ErrorRate = float64(failed) / float64(sent)
+	}
 	c.ServerP50Ms, c.ServerP99Ms = median(sp50), median(sp99)
 	c.ServerGOMAXPROCS, c.ServerNsPerIteration = int(lowerMedian(gmp)), median(nspi)
 	c.LostUpdates, c.LostPerJob = median(lost), median(lostPerJob)
@@ -254,6 +299,14 @@ func fitGroups(cs []Summary) {
 		}
 		i = j
 	}
+}
+
+// medianOrNaN returns the median of xs, or NaN (absent) when xs is empty.
+func medianOrNaN(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	return median(xs)
 }
 
 // median returns the median of xs, or 0 when xs is empty.

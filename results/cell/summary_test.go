@@ -224,3 +224,59 @@ func ExampleSummarize() {
 		c.BoundTasksPerS, c.Efficiency)
 	// Output: pool/cpu t=16 p=4 it=1000 closed c=8: 3 trials, median 3000 tasks/s (95% CI 2752–3248), bound 4000, efficiency 0.75
 }
+
+// TestSummarizeErrorsAndFlags checks the all-requests figures of a cell
+// against rows of known counts: the error rate over every measured
+// request, the 0.1% line past which latency is not comparable, the flags'
+// reasons, and version 1 rows whose missing figures are absent, not zero.
+func TestSummarizeErrorsAndFlags(t *testing.T) {
+	row := func(i int, errors, unsent uint64, p99All float64) record.Row {
+		r := resultstest.CellRow("h", 4, i, 1000)
+		r.Requests, r.Errors, r.Unsent, r.P99AllMs, r.MaxAllMs, r.SendLagP99Ms = 1000, errors, unsent, p99All, 2*p99All, 0.1
+		return r
+	}
+	tests := []struct {
+		name       string
+		rows       []record.Row
+		rate       float64
+		comparable bool
+		p99All     float64 // NaN: absent
+	}{
+		{"no errors", []record.Row{row(1, 0, 0, 5), row(2, 0, 0, 7), row(3, 0, 0, 6)}, 0, true, 6},
+		// 1 error in 3000 requests is 0.033%: comparable.
+		{"a stray error", []record.Row{row(1, 1, 0, 5), row(2, 0, 0, 5), row(3, 0, 0, 5)}, 1.0 / 3000, true, 5},
+		// 2 errors and 2 unsent sends in 3002 requests is 0.13%: not comparable.
+		{"timeouts and unsent", []record.Row{row(1, 2, 0, 50), row(2, 0, 2, 50), row(3, 0, 0, 5)}, 4.0 / 3002, false, 50},
+	}
+	v1 := row(1, 2, 0, 0)
+	v1.SchemaVersion = 1
+	tests = append(tests, struct {
+		name       string
+		rows       []record.Row
+		rate       float64
+		comparable bool
+		p99All     float64
+	}{"version 1", []record.Row{v1}, 2.0 / 1000, false, math.NaN()})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, err := cell.Summarize(tt.rows)
+			if err != nil || len(cs) != 1 {
+				t.Fatalf("Summarize: %d cells, %v", len(cs), err)
+			}
+			c := cs[0]
+			if math.Abs(c.ErrorRate-tt.rate) > 1e-12 || c.LatencyComparable() != tt.comparable {
+				t.Errorf("ErrorRate %v, comparable %v; want %v, %v", c.ErrorRate, c.LatencyComparable(), tt.rate, tt.comparable)
+			}
+			if math.IsNaN(tt.p99All) != math.IsNaN(c.P99AllMs) || !math.IsNaN(tt.p99All) && c.P99AllMs != tt.p99All {
+				t.Errorf("P99AllMs %v, want %v", c.P99AllMs, tt.p99All)
+			}
+		})
+	}
+	a, b := row(1, 0, 0, 5), row(2, 0, 0, 5)
+	a.ServerBacklogged, a.FlagReasons = true, "server_backlogged: x"
+	b.FlagReasons = "server_backlogged: x"
+	cs, _ := cell.Summarize([]record.Row{a, b})
+	if !cs[0].Backlogged || len(cs[0].FlagReasons) != 1 {
+		t.Errorf("Backlogged %v, FlagReasons %q; want true and one distinct reason", cs[0].Backlogged, cs[0].FlagReasons)
+	}
+}

@@ -61,6 +61,16 @@ func (c Cell) P99Significant() bool { return c.P99P < SignificanceLevel }
 // so that the cell's figures may be the client's limit, not the server's.
 func (c Cell) Saturated() bool { return c.A.Saturated || c.B.Saturated }
 
+// Backlogged reports whether either side's server fell behind an open
+// loop's schedule (server_backlogged).
+func (c Cell) Backlogged() bool { return c.A.Backlogged || c.B.Backlogged }
+
+// LatencyComparable reports whether the cell's latencies may be compared:
+// neither side's error rate is above cell.MaxComparableErrorRate. A side
+// that fails or times out more drops those requests from its success-only
+// percentiles and would look faster.
+func (c Cell) LatencyComparable() bool { return c.A.LatencyComparable() && c.B.LatencyComparable() }
+
 // Sides matches the cells of a and b on their job and load parameters
 // (Row.CellKey), never on host fields, and compares each cell present in
 // both: the medians, the ratios B/A and the Mann–Whitney U p-values over

@@ -4,6 +4,6 @@
 // [Comparison] renders itself as a terminal table and as compare.csv; its
 // HTML page is report.WriteComparison.
 //
-// It imports record, stats, cell and internal/errwriter of the project;
-// never gRPC, the client, the server or report.
+// It imports record, stats and cell of the project; never gRPC, the
+// client, the server or report.
 package compare

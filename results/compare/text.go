@@ -16,9 +16,11 @@ import (
 )
 
 // WriteText writes c as a terminal table: per cell, A's and B's median
-// tasks/s, their ratio B/A and its p-value, the same for p99, and a flag
-// for a saturated client; a p-value below SignificanceLevel is marked "*".
-// A legend and the counts of unmatched cells follow.
+// tasks/s, their ratio B/A and its p-value, the same for p99, and flags: a
+// saturated client, a backlogged server, and a p99 not comparable because
+// a side's error rate is above cell.MaxComparableErrorRate (its p99 ratio
+// is then marked "!"); a p-value below SignificanceLevel is marked "*". A
+// legend and the counts of unmatched cells follow.
 func (c *Comparison) WriteText(w io.Writer) error {
 	ew := &errwriter.Writer{W: w}
 	fmt.Fprintf(ew, "A: %s (server %s)\nB: %s (server %s)\n\n",
@@ -27,23 +29,26 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		fmt.Fprintln(ew, "no cell was measured on both sides")
 	} else {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "cell\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tclient")
+		fmt.Fprintln(tw, "cell\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tflags")
 		for _, x := range c.Cells {
-			flag := "ok"
-			if x.Saturated() {
-				flag = "saturated"
+			p99Ratio := FormatRatio(x.P99Ratio)
+			if !x.LatencyComparable() {
+				p99Ratio += " !"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 				cell.Label(x.A),
 				FormatNumber(x.A.TasksPerS.Median), FormatNumber(x.B.TasksPerS.Median), FormatRatio(x.TasksRatio), pText(x.TasksP),
-				FormatNumber(x.A.P99Ms.Median), FormatNumber(x.B.P99Ms.Median), FormatRatio(x.P99Ratio), pText(x.P99P),
-				flag)
+				FormatNumber(x.A.P99Ms.Median), FormatNumber(x.B.P99Ms.Median), p99Ratio, pText(x.P99P),
+				strings.Join(x.Flags(), "; "))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintf(ew, "\nMedians over complete trials; p: two-sided Mann–Whitney U over trials, * below %g.\n", SignificanceLevel)
 		fmt.Fprintln(ew, "saturated: a client on either side saturated; the figure may be the client's limit, not the server's.")
+		fmt.Fprintln(ew, "backlogged: a side's server fell behind its open-loop schedule; its latencies are those of an overloaded server.")
+		fmt.Fprintf(ew, "! p99 not comparable: a side's error rate (failed, timed out or unsent requests) is above %g%%, and its success-only p99 leaves them out.\n",
+			100*cell.MaxComparableErrorRate)
 	}
 	if n := len(c.OnlyA); n > 0 {
 		fmt.Fprintf(ew, "%d cells only in A\n", n)
@@ -52,6 +57,25 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		fmt.Fprintf(ew, "%d cells only in B\n", n)
 	}
 	return ew.Err
+}
+
+// Flags returns the cell's warnings for a table: "saturated",
+// "backlogged", and "p99 not comparable: errors A x% B y%", or "ok" alone.
+func (c Cell) Flags() []string {
+	var f []string
+	if c.Saturated() {
+		f = append(f, "saturated")
+	}
+	if c.Backlogged() {
+		f = append(f, "backlogged")
+	}
+	if !c.LatencyComparable() {
+		f = append(f, fmt.Sprintf("p99 not comparable: errors A %.2g%% B %.2g%%", 100*c.A.ErrorRate, 100*c.B.ErrorRate))
+	}
+	if len(f) == 0 {
+		f = append(f, "ok")
+	}
+	return f
 }
 
 // compareColumns are the columns of WriteCSV.
@@ -63,6 +87,7 @@ var compareColumns = []string{
 	"a_p99_ms", "b_p99_ms", "p99_ratio", "p99_p", "p99_significant",
 	"a_saturated", "b_saturated",
 	"sync", "lock_order", "accounts",
+	"a_error_rate", "b_error_rate", "latency_comparable", "a_backlogged", "b_backlogged",
 }
 
 // WriteCSV writes c as CSV (compare.csv): a header, then one row per cell
@@ -70,8 +95,11 @@ var compareColumns = []string{
 // server host, trial count, median tasks/s and p99, the ratios B/A, the
 // p-values and whether each is below SignificanceLevel, and whether each
 // side's client saturated, then the shared-state parameters sync,
-// lock_order and accounts (empty, 0, for the workloads without them). Medians and ratios are rounded to 4 decimal
-// places; p-values keep 6 significant digits.
+// lock_order and accounts (empty, 0, for the workloads without them), then
+// each side's error rate, whether the latencies are comparable (see
+// Cell.LatencyComparable) and whether each side's server was backlogged.
+// Medians and ratios are rounded to 4 decimal places; p-values and error
+// rates keep 6 significant digits.
 func (c *Comparison) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(compareColumns); err != nil {
@@ -91,6 +119,8 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 			strconv.FormatFloat(x.P99P, 'g', 6, 64), strconv.FormatBool(x.P99Significant()),
 			strconv.FormatBool(a.Saturated), strconv.FormatBool(b.Saturated),
 			a.Sync, a.LockOrder, strconv.Itoa(a.Accounts),
+			strconv.FormatFloat(a.ErrorRate, 'g', 6, 64), strconv.FormatFloat(b.ErrorRate, 'g', 6, 64),
+			strconv.FormatBool(x.LatencyComparable()), strconv.FormatBool(a.Backlogged), strconv.FormatBool(b.Backlogged),
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

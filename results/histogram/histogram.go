@@ -10,10 +10,13 @@ import (
 // Bucket layout. Values are nanoseconds. Each power of two [2^e, 2^(e+1))
 // from e = minExp to e = maxExp is split into subBuckets linear buckets of
 // width 2^(e-subBits), so a bucket is at most 1/64 of its lower bound wide and
-// its midpoint is within 1/128 (0.78%) of any value in it.
+// its midpoint is within half that, 2^(e-subBits-1) ≤ v/128, of any value v
+// in it: a relative error of at most 1/128 (0.78125%). Zero has a bucket of
+// its own, counted apart from these.
 const (
-	// LowestTrackable is the smallest duration the histogram resolves; smaller
-	// values are counted in the lowest bucket.
+	// LowestTrackable is the smallest non-zero duration the histogram
+	// resolves; smaller non-zero values are counted in its bucket. Zero (and
+	// negative values, recorded as zero) has its own exact bucket.
 	LowestTrackable = time.Microsecond
 	// HighestTrackable is the largest duration the histogram resolves; larger
 	// values are counted in the top bucket and in Overflow.
@@ -30,9 +33,11 @@ const (
 )
 
 // Histogram is a log-bucketed latency histogram (HdrHistogram-style) covering
-// 1µs to 1h with relative error at most 0.78% (1/128): every power of two is
-// split into 64 linear buckets, 2,112 buckets in all, held in a fixed array of
-// uint64 counts, so a Histogram takes 16,936 bytes whatever it records.
+// 1µs to 1h with relative error at most 1/128 (0.78125%): every power of two
+// is split into 64 linear buckets, 2,112 buckets in all, held in a fixed array
+// of uint64 counts, plus an exact count of zero values, so a Histogram takes
+// 16,944 bytes whatever it records. A zero (a queue wait that did not happen)
+// reads back as exactly zero, never as the 1µs bucket.
 //
 // Besides the buckets it keeps the exact count, minimum, maximum and sum of
 // the recorded values, so Min, Max, Mean and Count are exact; only
@@ -47,6 +52,7 @@ type Histogram struct {
 	max      uint64 // ns, exact even above HighestTrackable
 	sum      uint64 // ns, saturating at math.MaxUint64
 	overflow uint64
+	zeros    uint64 // values of exactly 0, kept out of counts
 	counts   [numBuckets]uint64
 }
 
@@ -70,14 +76,19 @@ func bucketMid(i int) uint64 {
 	return (subBuckets+sub)<<(e-subBits) + width/2
 }
 
-// Record adds one observation of d. A negative d is recorded as 0. Values
-// below LowestTrackable go to the lowest bucket and values above
+// Record adds one observation of d. A negative d is recorded as 0, and 0
+// goes to the zero bucket. Non-zero values below LowestTrackable go to the
+// lowest bucket and values above
 // HighestTrackable to the top bucket (and are counted in Overflow); in both
 // cases Count, Min, Max and Mean stay exact. Record does not allocate and
 // costs a few nanoseconds.
 func (h *Histogram) Record(d time.Duration) {
 	v := uint64(max(d, 0))
-	h.counts[bucketIndex(v)]++
+	if v == 0 {
+		h.zeros++
+	} else {
+		h.counts[bucketIndex(v)]++
+	}
 	if h.count == 0 {
 		h.min, h.max = v, v
 	} else if v < h.min {
@@ -109,7 +120,11 @@ func (h *Histogram) RecordN(d time.Duration, n uint64) {
 	if v > highestNs {
 		h.overflow += n
 	}
-	h.counts[bucketIndex(v)] += n
+	if v == 0 {
+		h.zeros += n
+	} else {
+		h.counts[bucketIndex(v)] += n
+	}
 	h.count += n
 	hi, lo := bits.Mul64(v, n)
 	h.sum = addSat(h.sum, lo, hi)
@@ -141,12 +156,16 @@ func (h *Histogram) Merge(o *Histogram) {
 		h.counts[i] += c
 	}
 	h.count += o.count
+	h.zeros += o.zeros
 	h.overflow += o.overflow
 	h.sum = addSat(h.sum, o.sum, 0)
 }
 
 // Count returns the number of recorded observations.
 func (h *Histogram) Count() uint64 { return h.count }
+
+// Zeros returns how many observations were exactly zero (or negative).
+func (h *Histogram) Zeros() uint64 { return h.zeros }
 
 // Overflow returns how many observations exceeded HighestTrackable.
 func (h *Histogram) Overflow() uint64 { return h.overflow }
@@ -171,8 +190,9 @@ func (h *Histogram) Mean() time.Duration {
 // Quantile returns the q-quantile of the recorded values: an estimate of the
 // nearest-rank order statistic, the value of rank ceil(q·Count()) (rank 1 for
 // q = 0). The estimate is the midpoint of the bucket holding that
-// observation, clamped to [Min(), Max()], so it is within 0.78% of the exact
-// order statistic when that lies in [LowestTrackable, HighestTrackable].
+// observation, clamped to [Min(), Max()], so it is within 1/128 (0.78125%)
+// of the exact order statistic when that lies in [LowestTrackable,
+// HighestTrackable], and exactly 0 when that is 0.
 // Quantile(0) == Min() and Quantile(1) == Max() exactly. It returns 0 when h
 // is empty, and panics if q is not in [0, 1]. It costs one pass over the
 // 2,112 buckets.
@@ -190,7 +210,10 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	case rank >= h.count:
 		return h.Max()
 	}
-	var seen uint64
+	seen := h.zeros
+	if rank <= seen {
+		return 0
+	}
 	for i, c := range &h.counts {
 		seen += c
 		if seen >= rank {
@@ -204,5 +227,5 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 func (h *Histogram) Reset() { *h = Histogram{} }
 
 // Equal reports whether h and o hold the same observations: the same
-// bucket counts, count, overflow, minimum, maximum and sum.
+// bucket counts, zeros, count, overflow, minimum, maximum and sum.
 func (h *Histogram) Equal(o *Histogram) bool { return *h == *o }

@@ -12,9 +12,11 @@ import (
 )
 
 // histogramMagic starts every encoded histogram; histogramVersion follows it.
+// Version 2 adds the count of zero values after overflow; version 1 files,
+// which counted zeros in the 1µs bucket, still decode, with no zeros.
 const (
 	histogramMagic   = "SBH1"
-	histogramVersion = 1
+	histogramVersion = 2
 )
 
 // ErrFormat is wrapped by every error that reports a malformed or
@@ -24,7 +26,7 @@ var ErrFormat = errors.New("malformed stratbench file")
 
 // MarshalBinary encodes h in the SBH1 format described in FORMAT.md: the
 // magic "SBH1", the format version, the bucket parameters, min, max, sum,
-// count and overflow, then the non-empty buckets as (index, count) pairs, all
+// count, overflow and zeros, then the non-empty buckets as (index, count) pairs, all
 // integers as uvarints. The encoding is deterministic and never fails.
 func (h *Histogram) MarshalBinary() ([]byte, error) {
 	nonEmpty := 0
@@ -37,7 +39,7 @@ func (h *Histogram) MarshalBinary() ([]byte, error) {
 	b = append(b, histogramMagic...)
 	for _, v := range []uint64{
 		histogramVersion, lowestNs, highestNs, subBits,
-		h.min, h.max, h.sum, h.count, h.overflow, uint64(nonEmpty),
+		h.min, h.max, h.sum, h.count, h.overflow, h.zeros, uint64(nonEmpty),
 	} {
 		b = binary.AppendUvarint(b, v)
 	}
@@ -51,8 +53,8 @@ func (h *Histogram) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary replaces h with the histogram encoded in b by
-// MarshalBinary. It rejects, with an error wrapping ErrFormat, a wrong magic
-// or version, bucket parameters other than this build's, bucket indices out of
+// MarshalBinary, in format version 1 or 2. It rejects, with an error wrapping
+// ErrFormat, a wrong magic or version, bucket parameters other than this build's, bucket indices out of
 // range or not strictly increasing, zero counts, trailing bytes, and
 // summaries that contradict the buckets (counts that do not add up to the
 // count, a min or max outside its bucket, an impossible sum or overflow). On
@@ -62,8 +64,9 @@ func (h *Histogram) UnmarshalBinary(b []byte) error {
 		return fmt.Errorf("histogram: bad magic %q, want %q: %w", b[:min(len(b), 4)], histogramMagic, ErrFormat)
 	}
 	d := decoder{b: b[len(histogramMagic):]}
-	if v := d.uvarint("version"); d.err == nil && v != histogramVersion {
-		return fmt.Errorf("histogram: version %d, want %d: %w", v, histogramVersion, ErrFormat)
+	version := d.uvarint("version")
+	if d.err == nil && (version < 1 || version > histogramVersion) {
+		return fmt.Errorf("histogram: version %d, want 1 to %d: %w", version, histogramVersion, ErrFormat)
 	}
 	for _, p := range []struct {
 		name string
@@ -76,6 +79,9 @@ func (h *Histogram) UnmarshalBinary(b []byte) error {
 	var n Histogram
 	n.min, n.max, n.sum = d.uvarint("min"), d.uvarint("max"), d.uvarint("sum")
 	n.count, n.overflow = d.uvarint("count"), d.uvarint("overflow")
+	if version >= 2 {
+		n.zeros = d.uvarint("zeros")
+	}
 	pairs := d.uvarint("bucket pair count")
 	if d.err == nil && pairs > numBuckets {
 		return fmt.Errorf("histogram: %d bucket pairs, at most %d: %w", pairs, numBuckets, ErrFormat)
@@ -109,6 +115,10 @@ func (h *Histogram) UnmarshalBinary(b []byte) error {
 	if len(d.b) != 0 {
 		return fmt.Errorf("histogram: %d trailing bytes: %w", len(d.b), ErrFormat)
 	}
+	var carry uint64
+	if total, carry = bits.Add64(total, n.zeros, 0); carry != 0 {
+		return fmt.Errorf("histogram: bucket counts and zeros overflow uint64: %w", ErrFormat)
+	}
 	if err := n.check(total, first, last); err != nil {
 		return fmt.Errorf("histogram: %w: %w", err, ErrFormat)
 	}
@@ -117,10 +127,10 @@ func (h *Histogram) UnmarshalBinary(b []byte) error {
 }
 
 // check verifies that the summary fields agree with the bucket counts, whose
-// total and first and last non-empty indices are given.
+// total (zeros included) and first and last non-empty indices are given.
 func (h *Histogram) check(total uint64, first, last int) error {
 	if total != h.count {
-		return fmt.Errorf("bucket counts add up to %d, count is %d", total, h.count)
+		return fmt.Errorf("bucket counts and zeros add up to %d, count is %d", total, h.count)
 	}
 	if h.count == 0 {
 		if h.min|h.max|h.sum|h.overflow != 0 {
@@ -134,7 +144,13 @@ func (h *Histogram) check(total uint64, first, last int) error {
 		return fmt.Errorf("max %d exceeds the largest duration", h.max)
 	case h.min > h.max:
 		return fmt.Errorf("min %d exceeds max %d", h.min, h.max)
-	case bucketIndex(h.min) != first:
+	case h.zeros > 0 && h.min != 0:
+		return fmt.Errorf("%d zeros but min %d", h.zeros, h.min)
+	case h.zeros == h.count && h.max|h.sum|h.overflow != 0:
+		return fmt.Errorf("every value is zero but max %d, sum %d, overflow %d", h.max, h.sum, h.overflow)
+	case h.zeros == h.count:
+		return nil
+	case h.zeros == 0 && bucketIndex(h.min) != first:
 		return fmt.Errorf("min %d is not in the first non-empty bucket %d", h.min, first)
 	case bucketIndex(h.max) != last:
 		return fmt.Errorf("max %d is not in the last non-empty bucket %d", h.max, last)

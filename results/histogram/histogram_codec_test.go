@@ -48,12 +48,35 @@ func TestHistogramMarshalRoundTrip(t *testing.T) {
 }
 
 func TestHistogramMarshalGolden(t *testing.T) {
-	h := histogramOf([]time.Duration{500, time.Microsecond, 1500 * time.Microsecond, 1500 * time.Microsecond, 2 * time.Hour})
+	h := histogramOf([]time.Duration{0, 500, time.Microsecond, 1500 * time.Microsecond, 1500 * time.Microsecond, 2 * time.Hour})
 	b, err := h.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "histogram.golden.sbh", b)
+}
+
+// TestHistogramReadsVersion1 decodes a file written by format version 1,
+// which had no zero count: its values read back unchanged, with no zeros.
+func TestHistogramReadsVersion1(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "histogram.v1.sbh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h histogram.Histogram
+	if err := h.UnmarshalBinary(b); err != nil {
+		t.Fatalf("UnmarshalBinary of a version 1 file: %v", err)
+	}
+	want := histogramOf([]time.Duration{500, time.Microsecond, 1500 * time.Microsecond, 1500 * time.Microsecond, 2 * time.Hour})
+	if !h.Equal(want) || h.Zeros() != 0 {
+		t.Errorf("version 1 file read as count %d, min %v, max %v, zeros %d; want %d, %v, %v, 0",
+			h.Count(), h.Min(), h.Max(), h.Zeros(), want.Count(), want.Min(), want.Max())
+	}
+	// Version 1 could hold a 0 only in the 1µs bucket, min 0.
+	v1zero := uvarints(1, 1000, 3_600_000_000_000, 6, 0, 1000, 1000, 2, 0, 1, 61, 2)
+	if err := h.UnmarshalBinary(v1zero); err != nil || h.Count() != 2 || h.Min() != 0 {
+		t.Errorf("version 1 histogram with min 0: %v, count %d, min %v", err, h.Count(), h.Min())
+	}
 }
 
 // uvarints builds an SBH1 body from the given fields.
@@ -76,7 +99,12 @@ func TestHistogramUnmarshalRejects(t *testing.T) {
 	}{
 		{"empty input", nil},
 		{"bad magic", append([]byte("SBH2"), goodBytes[4:]...)},
-		{"version 2", uvarints(2, lo, hi, sub, 0, 0, 0, 0, 0, 0)},
+		{"version 3", uvarints(3, lo, hi, sub, 0, 0, 0, 0, 0, 0)},
+		{"version 0", uvarints(0, lo, hi, sub, 0, 0, 0, 0, 0, 0)},
+		{"zeros but min above 0", uvarints(2, lo, hi, sub, 1000, 1000, 1000, 2, 0, 1, 1, 61, 1)},
+		{"all zeros but max above 0", uvarints(2, lo, hi, sub, 0, 5, 0, 2, 0, 2, 0)},
+		{"all zeros but sum above 0", uvarints(2, lo, hi, sub, 0, 0, 7, 2, 0, 2, 0)},
+		{"zeros do not add up", uvarints(2, lo, hi, sub, 0, 1000, 1000, 3, 0, 1, 1, 61, 1)},
 		{"lowest mismatch", uvarints(1, 1, hi, sub, 0, 0, 0, 0, 0, 0)},
 		{"highest mismatch", uvarints(1, lo, 1<<40, sub, 0, 0, 0, 0, 0, 0)},
 		{"sub-bucket mismatch", uvarints(1, lo, hi, 7, 0, 0, 0, 0, 0, 0)},

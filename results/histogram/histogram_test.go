@@ -65,6 +65,88 @@ func TestHistogramQuantileWithinOnePercent(t *testing.T) {
 	}
 }
 
+// TestHistogramErrorBoundExact checks the stated bound exactly: every
+// value v in [LowestTrackable, HighestTrackable] reads back, as the only
+// value of its bucket's neighbourhood, within v/128, in integer
+// arithmetic, and the bound is reached (so it is not loose).
+func TestHistogramErrorBoundExact(t *testing.T) {
+	worst := 0.0
+	check := func(v time.Duration) {
+		if v > histogram.HighestTrackable {
+			return
+		}
+		h := histogram.New()
+		h.RecordN(v, 2)        // Quantile(0.5) reads the bucket, not the exact min
+		h.Record(2 * v)        // so that max is not v either
+		h.Record(v / 2)        // nor min
+		got := h.Quantile(0.5) // rank 2 of 4: v
+		diff := got - v
+		if diff < 0 {
+			diff = -diff
+		}
+		if 128*diff > v {
+			t.Fatalf("Quantile of %d ns = %d ns, off by %d ns > v/128", v, got, diff)
+		}
+		worst = max(worst, float64(diff)/float64(v))
+	}
+	for e := 10; e <= 41; e++ { // every power of two from 1024 ns to 2^41 ns
+		base := time.Duration(1) << e
+		for s := range time.Duration(64) {
+			lo := base + s*base/64
+			check(lo)               // a bucket's lower edge: the worst case
+			check(lo + base/128)    // its midpoint
+			check(lo + base/64 - 1) // its upper edge
+		}
+	}
+	for _, v := range logUniform(11, 100_000, time.Microsecond, time.Hour) {
+		check(v)
+	}
+	if worst != 1.0/128 {
+		t.Errorf("worst relative error %v, want the bound 1/128 = %v to be reached exactly", worst, 1.0/128)
+	}
+}
+
+// TestHistogramZeroBucket checks that zeros read back as exactly zero and
+// do not shift the other quantiles: a queue that never waited reads 0, not
+// the 1µs bucket.
+func TestHistogramZeroBucket(t *testing.T) {
+	h := histogram.New()
+	h.RecordN(0, 990)
+	h.Record(-time.Millisecond) // negative is recorded as 0
+	h.RecordN(3*time.Millisecond, 9)
+	if h.Count() != 1000 || h.Zeros() != 991 || h.Min() != 0 || h.Max() != 3*time.Millisecond {
+		t.Fatalf("count %d, zeros %d, min %v, max %v", h.Count(), h.Zeros(), h.Min(), h.Max())
+	}
+	for _, q := range []float64{0.5, 0.9, 0.99, 0.991} {
+		if got := h.Quantile(q); got != 0 {
+			t.Errorf("Quantile(%v) = %v, want exactly 0 (991 of 1000 values are 0)", q, got)
+		}
+	}
+	if got := h.Quantile(0.992); 128*(3*time.Millisecond-got) > 3*time.Millisecond || got > 3*time.Millisecond {
+		t.Errorf("Quantile(0.992) = %v, want 3ms within 1/128", got)
+	}
+	sub := histogramOf([]time.Duration{1, 500, 999}) // non-zero but below 1µs: the 1µs bucket, clamped
+	if got := sub.Quantile(0.5); got != 999 {
+		t.Errorf("sub-µs Quantile(0.5) = %v, want 999ns (the 1µs bucket clamped to max)", got)
+	}
+	merged := histogram.New()
+	merged.Merge(h)
+	merged.Merge(histogramOf([]time.Duration{0, time.Second}))
+	if merged.Zeros() != 992 || merged.Count() != 1002 {
+		t.Errorf("merged zeros %d count %d, want 992 and 1002", merged.Zeros(), merged.Count())
+	}
+	b, _ := merged.MarshalBinary()
+	var back histogram.Histogram
+	if err := back.UnmarshalBinary(b); err != nil || !back.Equal(merged) {
+		t.Errorf("round trip with zeros: %v, equal %v", err, back.Equal(merged))
+	}
+	allZero := histogramOf([]time.Duration{0, 0})
+	b, _ = allZero.MarshalBinary()
+	if err := back.UnmarshalBinary(b); err != nil || !back.Equal(allZero) || back.Quantile(0.99) != 0 {
+		t.Errorf("all-zero round trip: %v", err)
+	}
+}
+
 func TestHistogramMergeEqualsWhole(t *testing.T) {
 	xs := logUniform(7, 20_000, 100*time.Nanosecond, 2*time.Hour)
 	whole := histogramOf(xs)
@@ -186,7 +268,7 @@ func TestHistogramSumSaturates(t *testing.T) {
 
 // TestHistogramSize keeps the size stated in Histogram's doc comment honest.
 func TestHistogramSize(t *testing.T) {
-	if got := unsafe.Sizeof(histogram.Histogram{}); got != 16_936 {
-		t.Errorf("a Histogram is %d bytes; the doc comment says 16,936", got)
+	if got := unsafe.Sizeof(histogram.Histogram{}); got != 16_944 {
+		t.Errorf("a Histogram is %d bytes; the doc comment says 16,944", got)
 	}
 }

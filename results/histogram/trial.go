@@ -21,6 +21,26 @@ type Trial struct {
 	Errors      *Histogram // "errors": latency of failed requests
 	Server      *Histogram // "server": time inside the server
 	Queue       *Histogram // "queue": time waiting for admission on the server
+	// SendLag is "send_lag": how late each measured open-loop send left
+	// (actual − intended send time) when no backlog held it, the lag the
+	// client and its host added. Nil in closed loop, where there is none.
+	SendLag *Histogram
+	// Unsent is "unsent": each measured open-loop send that never left,
+	// lasting from its intended send time to the trial's end.
+	Unsent *Histogram
+}
+
+// All returns a new histogram of every measured request at the time it
+// ended, failed or not: Latency, Errors and Unsent added. It is empty when
+// all three are nil.
+func (t *Trial) All() *Histogram {
+	all := New()
+	for _, h := range []*Histogram{t.Latency, t.Errors, t.Unsent} {
+		if h != nil {
+			all.Merge(h)
+		}
+	}
+	return all
 }
 
 // entries returns pointers to t's fields with their names in file order.
@@ -37,6 +57,8 @@ func (t *Trial) entries() []struct {
 		{"errors", &t.Errors},
 		{"server", &t.Server},
 		{"queue", &t.Queue},
+		{"send_lag", &t.SendLag},
+		{"unsent", &t.Unsent},
 	}
 }
 

@@ -51,7 +51,11 @@ func WriteFolder(dir string, srcs []*record.Source, trials []Trial) error {
 		}
 		trials[i].Row.Histogram = rel
 	}
-	w, err := record.OpenWriter(csvPath)
+	version := record.SchemaVersion
+	if len(trials) > 0 {
+		version = versionOf(trials[0].Row)
+	}
+	w, err := record.OpenWriterVersion(csvPath, version)
 	if err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}

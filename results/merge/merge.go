@@ -3,6 +3,7 @@ package merge
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/stratbench/stratbench/results/histogram"
 	"github.com/stratbench/stratbench/results/record"
@@ -26,19 +27,24 @@ type Trial struct {
 // Each merged row is the first source's row with:
 //   - the histograms of every client's trial file added exactly (each row
 //     must name its trial file), and mean_ms, p50_ms … max_ms,
-//     uncorrected_p99_ms, server_p50/p99_ms and queue_p99_ms recomputed
-//     from them, never averaged;
+//     uncorrected_p99_ms, server_p50/p99_ms, queue_p99_ms, p99_all_ms,
+//     max_all_ms and send_lag_p99_ms recomputed from them, never averaged;
 //   - requests, errors, errors_by_code, throughput_rps, tasks_per_s,
-//     late_sends, client_logical_cpus, lost_updates and lock_retries
-//     summed, and invariant_ok true only if it is in every client's row;
+//     late_sends, unsent, client_logical_cpus, lost_updates and
+//     lock_retries summed, error_rate recomputed from the sums, and
+//     invariant_ok true only if it is in every client's row;
 //   - the load summed too, so that the row describes the load the server
 //     saw and its bound (JobsInFlight) is right: concurrency (closed-loop
 //     workers, or the open loop's in-flight limits), target_rps and
 //     connections are the sums of the clients'. Two clients of
 //     concurrency 4 make a merged cell of concurrency 8, comparable with
 //     one client of 8;
-//   - client_cpu_pct the largest of the clients', client_saturated true if
-//     any client saturated, complete true only if every client's trial was;
+//   - client_cpu_pct the largest of the clients', client_saturated and
+//     server_backlogged true if any client's was, flag_reasons each
+//     flagging client's reasons after its client_host, complete true only
+//     if every client's trial was;
+//   - the schema version of the rows, which must all have the same one, so
+//     that merged version 1 rows keep the figures they lack absent;
 //   - started_at the earliest, client_host "merged(N)", histogram empty
 //     (WriteFolder names the file it writes).
 //
@@ -107,9 +113,6 @@ func Clients(srcs []*record.Source) ([]Trial, error) {
 // describes.
 func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 	m := rows[0]
-	// The merged file is of the current schema. The columns a version 1
-	// input lacks stay at the zero value that means "absent" for them.
-	m.SchemaVersion = record.SchemaVersion
 	m.ClientHost = "merged(" + strconv.Itoa(len(rows)) + ")"
 	m.Histogram = ""
 	m.Requests, m.Errors, m.LateSends = 0, 0, 0
@@ -119,8 +122,19 @@ func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 	m.ErrorsByCode = nil
 	m.LostUpdates, m.LockRetries = 0, 0
 	m.ClientSaturated, m.Complete, m.InvariantOK = false, true, true
+	m.Unsent, m.ServerBacklogged, m.FlagReasons = 0, false, ""
+	var reasons []string
 	hist := new(histogram.Trial)
 	for i, r := range rows {
+		if v := versionOf(r); v != versionOf(m) {
+			return Trial{}, fmt.Errorf("%s is schema version %d but %s is version %d; merge results of one version",
+				srcs[0].Path, versionOf(m), srcs[i].Path, v)
+		}
+		m.Unsent += r.Unsent
+		m.ServerBacklogged = m.ServerBacklogged || r.ServerBacklogged
+		if r.FlagReasons != "" {
+			reasons = append(reasons, r.ClientHost+": "+r.FlagReasons)
+		}
 		if r.ServerHost != m.ServerHost {
 			return Trial{}, fmt.Errorf("%s measured server host %q but %s measured %q; merge only clients of one server",
 				srcs[0].Path, m.ServerHost, srcs[i].Path, r.ServerHost)
@@ -160,5 +174,18 @@ func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 		}
 	}
 	m.SetLatency(hist)
+	m.FlagReasons = strings.Join(reasons, "; ")
+	m.ErrorRate = 0
+	if n := m.Requests + m.Unsent; n > 0 {
+		m.ErrorRate = float64(m.Errors+m.Unsent) / float64(n)
+	}
 	return Trial{Row: m, Hist: hist}, nil
+}
+
+// versionOf returns r's schema version, a zero one being SchemaVersion.
+func versionOf(r record.Row) int {
+	if r.SchemaVersion == 0 {
+		return record.SchemaVersion
+	}
+	return r.SchemaVersion
 }

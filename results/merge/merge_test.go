@@ -44,10 +44,15 @@ func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecon
 // and rates add.
 func TestMergeEqualsOneHistogram(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 11))
-	all := &histogram.Trial{Latency: histogram.New(), Server: histogram.New()}
+	all := &histogram.Trial{Latency: histogram.New(), Server: histogram.New(), SendLag: histogram.New(), Unsent: histogram.New(), Errors: histogram.New()}
 	halves := [2]*histogram.Trial{}
 	for i := range halves {
-		halves[i] = &histogram.Trial{Latency: histogram.New(), Server: histogram.New()}
+		halves[i] = &histogram.Trial{Latency: histogram.New(), Server: histogram.New(), SendLag: histogram.New(), Unsent: histogram.New(), Errors: histogram.New()}
+		// Client i had i errors of 2s and 300·i unsent sends of 1s.
+		halves[i].Errors.RecordN(2*time.Second, uint64(i))
+		all.Errors.RecordN(2*time.Second, uint64(i))
+		halves[i].Unsent.RecordN(time.Second, uint64(300*i))
+		all.Unsent.RecordN(time.Second, uint64(300*i))
 	}
 	for i := range 20000 {
 		lat := time.Duration(rng.ExpFloat64() * float64(3*time.Millisecond))
@@ -58,8 +63,10 @@ func TestMergeEqualsOneHistogram(t *testing.T) {
 		}
 		h.Latency.Record(lat)
 		h.Server.Record(srv)
+		h.SendLag.Record(lat / 10)
 		all.Latency.Record(lat)
 		all.Server.Record(srv)
+		all.SendLag.Record(lat / 10)
 	}
 	dir := t.TempDir()
 	var srcs []*record.Source
@@ -71,6 +78,8 @@ func TestMergeEqualsOneHistogram(t *testing.T) {
 		r.ErrorsByCode = map[string]uint64{"UNAVAILABLE": uint64(i)}
 		r.ThroughputRPS = float64(100 * (i + 1))
 		r.ClientSaturated = i == 1
+		r.Unsent, r.ServerBacklogged = uint64(300*i), i == 0
+		r.FlagReasons = []string{"server_backlogged: b", "client_saturated: c"}[i]
 		r.StartedAt = time.Date(2025, 1, 2, 3, 4, 5-i, 0, time.UTC)
 		srcs = append(srcs, clientFolder(t, filepath.Join(dir, r.ClientHost), []record.Row{r}, []*histogram.Trial{h}))
 	}
@@ -124,10 +133,22 @@ func TestMergeEqualsOneHistogram(t *testing.T) {
 		{"tasks_per_s", r.TasksPerS, 3000},
 		{"client_logical_cpus", float64(r.ClientLogicalCPUs), 8},
 		{"client_cpu_pct", r.ClientCPUPct, 70},
+		{"unsent", float64(r.Unsent), 300},
+		{"error_rate", r.ErrorRate, 301.0 / 20300},
+		{"p99_all_ms", r.P99AllMs, msOf(all.All().Quantile(0.99))},
+		{"max_all_ms", r.MaxAllMs, 2000},
+		{"send_lag_p99_ms", r.SendLagP99Ms, msOf(all.SendLag.Quantile(0.99))},
 	} {
 		if d := c.got - c.want; d > 5e-5 || d < -5e-5 {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
+	}
+	// 300 unsent sends of 1s in 20300 requests put the all-requests p99 at 1s.
+	if r.P99AllMs < 990 || r.P99AllMs > 1010 {
+		t.Errorf("p99_all_ms %v, want about 1000", r.P99AllMs)
+	}
+	if !r.ServerBacklogged || r.FlagReasons != "client-a: server_backlogged: b; client-b: client_saturated: c" {
+		t.Errorf("server_backlogged %v, flag_reasons %q", r.ServerBacklogged, r.FlagReasons)
 	}
 	if r.ClientHost != "merged(2)" || !r.ClientSaturated || !r.Complete || r.ErrorsByCode["UNAVAILABLE"] != 1 {
 		t.Errorf("client_host %q saturated %v complete %v codes %v", r.ClientHost, r.ClientSaturated, r.Complete, r.ErrorsByCode)
@@ -251,5 +272,58 @@ func TestMergeSharedState(t *testing.T) {
 	if tr.LockOrder != "try" || tr.Accounts != 8 || tr.LockRetries != 15 || tr.InvariantOK {
 		t.Errorf("merged transfer row: %q %d accounts, retries %d, invariant %v; want try, 8, 15, false",
 			tr.LockOrder, tr.Accounts, tr.LockRetries, tr.InvariantOK)
+	}
+}
+
+// TestMergeVersion1 merges two clients' version 1 folders: the result is a
+// version 1 file, so the columns version 1 lacks stay absent, never zero;
+// mixing versions is refused.
+func TestMergeVersion1(t *testing.T) {
+	dir := t.TempDir()
+	var srcs []*record.Source
+	for i := range 2 {
+		h := &histogram.Trial{Latency: histogram.New()}
+		h.Latency.RecordN(time.Duration(i+1)*time.Millisecond, 50)
+		r := resultstest.CellRow("server-1", 4, 1, 1000)
+		r.SchemaVersion, r.ClientHost, r.Requests = 1, "client-"+string(rune('a'+i)), 50
+		src := filepath.Join(dir, r.ClientHost)
+		if err := os.MkdirAll(filepath.Join(src, record.FolderHist), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		r.Histogram = "hist/t.sbt"
+		if err := histogram.WriteTrialFile(filepath.Join(src, "hist", "t.sbt"), h); err != nil {
+			t.Fatal(err)
+		}
+		var buf strings.Builder
+		if err := record.WriteCSV(&buf, []record.Row{r}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, record.FolderCSV), []byte(buf.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := record.Load(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, s)
+	}
+	trials, err := merge.Clients(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "merged")
+	if err := merge.WriteFolder(out, srcs, trials); err != nil {
+		t.Fatal(err)
+	}
+	back, err := record.Load(out)
+	if err != nil || len(back.Rows) != 1 {
+		t.Fatalf("merged version 1 folder: %v, %d rows", err, len(back.Rows))
+	}
+	if r := back.Rows[0]; r.SchemaVersion != 1 || r.Has("error_rate") || r.Requests != 100 {
+		t.Errorf("merged row: version %d, has error_rate %v, requests %d; want 1, false, 100", r.SchemaVersion, r.Has("error_rate"), r.Requests)
+	}
+	srcs[1].Rows[0].SchemaVersion = 2
+	if _, err := merge.Clients(srcs); err == nil || !strings.Contains(err.Error(), "merge results of one version") {
+		t.Errorf("merging versions 1 and 2 = %v, want a refusal", err)
 	}
 }

@@ -10,8 +10,7 @@ import (
 
 // SchemaVersion is the version of the CSV schema that Header describes and
 // Writer writes. It changes whenever a column is added, removed, renamed or
-// reordered, or a column's meaning or unit changes. ReadCSV also reads
-// version 1, whose rows lack the columns version 2 appended.
+// reordered, or a column's meaning or unit changes.
 const SchemaVersion = 2
 
 // Row is one CSV row: the result of one trial of one cell. Each field is one
@@ -94,8 +93,28 @@ type Row struct {
 	InvariantOK bool
 	LockRetries uint64 // lock_retries: failed try-locks, summed over the trial's successful jobs
 
-	// The columns schema version 2 appended, zero in a version 1 row.
+	// The columns schema version 2 added, after lock_retries. A row read
+	// from a version 1 file has none of them (see Has): they read as zero
+	// there, and mean "absent", never zero.
 
+	ErrorRate float64 // error_rate: (errors + unsent) ÷ (requests + unsent)
+	Unsent    uint64  // unsent: measured open-loop sends that never left
+	// P99AllMs and MaxAllMs are p99_all_ms and max_all_ms: the p99 and
+	// maximum latency of every measured request at the time it ended,
+	// failed or not, an unsent one lasting until the trial's end.
+	P99AllMs, MaxAllMs float64
+	SendLagP99Ms       float64 // send_lag_p99_ms: p99 of actual − intended send, sends no backlog held
+	ServerBacklogged   bool    // server_backlogged: open-loop sends waited for the in-flight limit
+	// FlagReasons is flag_reasons: why client_saturated and
+	// server_backlogged were raised, "client_saturated: …; server_backlogged:
+	// …", empty when neither was.
+	FlagReasons  string
+	TimeoutMs    float64 // timeout_ms: each RPC's deadline; 0 means none
+	RequestCount int     // request_count: measured RPCs of a request-bounded trial; 0 when duration_s bounds it
+	FailEvery    int     // fail_every: every n-th task fails; 0 means none
+	PanicEvery   int     // panic_every: every n-th task panics; 0 means none
+	FailFast     bool    // fail_fast
+	ErrorPolicy  string  // error_policy: "fail-fast", "collect-all", or empty (the server's default)
 	// Implementation is implementation: whose code ran the strategy ("own",
 	// "ants", "pond", "conc" or "errgroup"); "" in a version 1 row, all of
 	// whose jobs ran the own code (see ImplementationName).
@@ -111,12 +130,33 @@ func (r Row) ImplementationName() string {
 	return r.Implementation
 }
 
+// Has reports whether r's schema version has the column named column: a
+// row read from an older file lacks the columns added since, whose fields
+// then hold zero, meaning absent. A row with SchemaVersion 0 is of
+// SchemaVersion.
+func (r *Row) Has(column string) bool {
+	c, ok := columnByName[column]
+	v := r.SchemaVersion
+	if v == 0 {
+		v = SchemaVersion
+	}
+	return ok && c.version() <= v
+}
+
 // Header returns the column names of schema version SchemaVersion, in file
 // order. The caller owns the returned slice.
-func Header() []string {
-	h := make([]string, len(columns))
-	for i, c := range columns {
-		h[i] = c.name
+func Header() []string { return HeaderOf(SchemaVersion) }
+
+// HeaderOf returns the column names of schema version v (1 to
+// SchemaVersion), in file order, or nil for another version. The caller
+// owns the returned slice.
+func HeaderOf(v int) []string {
+	if v < 1 || v > SchemaVersion {
+		return nil
+	}
+	var h []string
+	for _, c := range columnsOf(v) {
+		h = append(h, c.name)
 	}
 	return h
 }
@@ -132,16 +172,22 @@ var cellKeyColumns = []string{
 // part of the cell key only when set.
 var sharedKeyColumns = []string{"sync", "lock_order", "accounts"}
 
-// ownImplementation is the implementation left out of the cell key.
-const ownImplementation = word.ImplementationOwn
+// moreKeyColumns are the job and load parameters schema version 2 added,
+// part of the cell key, after duration_s, only when set.
+var moreKeyColumns = []string{"timeout_ms", "request_count", "fail_every", "panic_every", "fail_fast", "error_policy"}
 
 // CellKey returns a string identifying r's cell: its job parameters
-// (strategy, then implementation unless it is own or empty, workload, then
-// sync, lock_order and accounts when they are set, then scope, tasks, parallelism, cpu_iterations, io_latency_ms) and
+// (strategy, then implementation unless it is own or empty, workload, then sync, lock_order and accounts when they are
+// set, then scope, tasks, parallelism, cpu_iterations, io_latency_ms) and
 // load parameters (mode, concurrency, target_rps, connections, warmup_s,
-// duration_s). An empty sync or lock_order and a zero accounts, the values
-// of workloads that do not use them, are left out, so the keys of those
-// workloads' cells read as they did before the columns existed. Host
+// duration_s, then timeout_ms, request_count, fail_every, panic_every,
+// fail_fast and error_policy when they are set). An empty sync or
+// lock_order and a zero accounts, the values of workloads that do not use
+// them, are left out, so the keys of those workloads' cells read as they
+// did before the columns existed; so are the zero values of the
+// parameters schema version 2 added, which a version 1 row lacks (its
+// key holds none of them, so it matches only a version 2 cell that set
+// none: no timeout, no injected faults, a duration bound). Host
 // fields, the run and the trial number are not part of the key, so every
 // trial of a cell, on any host, has the same key. Values are formatted as
 // in the CSV, so a row and the same row read back from a file have the
@@ -157,20 +203,23 @@ func (r Row) CellKey() string {
 		b.WriteByte('=')
 		b.WriteString(quoteIfNeeded(formatField(columnByName[name].field(&r))))
 	}
-	for _, name := range cellKeyColumns {
-		field(name)
-		if name == "strategy" && r.Implementation != "" && r.Implementation != ownImplementation {
-			field("implementation")
-		}
-		if name != "workload" {
-			continue
-		}
-		for _, s := range sharedKeyColumns {
-			if v := formatField(columnByName[s].field(&r)); v != "" && v != "0" {
+	ifSet := func(names []string) {
+		for _, s := range names {
+			if v := formatField(columnByName[s].field(&r)); v != "" && v != "0" && v != "false" {
 				field(s)
 			}
 		}
 	}
+	for _, name := range cellKeyColumns {
+		field(name)
+		if name == "strategy" && r.Implementation != "" && r.Implementation != word.ImplementationOwn {
+			field("implementation")
+		}
+		if name == "workload" {
+			ifSet(sharedKeyColumns)
+		}
+	}
+	ifSet(moreKeyColumns)
 	return b.String()
 }
 

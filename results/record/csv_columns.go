@@ -15,26 +15,47 @@ import (
 // a pointer (*string, *int, *uint64, *float64, *bool, *time.Time or
 // *map[string]uint64).
 type column struct {
+	columnDef
+	since int // the schema version that added the column
+}
+
+// columnDef is a column as listed: its name and its field.
+type columnDef struct {
 	name  string
 	field func(*Row) any
 }
 
-// columns lists schema version SchemaVersion in file order: version 1's
-// columns, then those version 2 appends.
-var columns = append(v1Columns[:len(v1Columns):len(v1Columns)], v2Columns...)
+// version returns the schema version that added c.
+func (c column) version() int { return c.since }
 
-// v2Columns are the columns schema version 2 appends to version 1's, in file
-// order. A version 1 file has none of them: its rows leave their fields at
-// the zero value, which each column's reader must show as absent.
-var v2Columns = []column{
-	// implementation: whose code ran the strategy (own, ants, pond, conc,
-	// errgroup); "" in a version 1 row, whose jobs all ran the own code.
-	{"implementation", func(r *Row) any { return &r.Implementation }},
+// since returns defs as columns added in schema version v.
+func since(v int, defs []columnDef) []column {
+	cs := make([]column, len(defs))
+	for i, d := range defs {
+		cs[i] = column{d, v}
+	}
+	return cs
 }
 
-// v1Columns lists schema version 1 in file order: the 42 core columns, the
+// columnsOf returns the columns of schema version v, in file order: those
+// added in v or before.
+func columnsOf(v int) []column {
+	var cs []column
+	for _, c := range columns {
+		if c.version() <= v {
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// columns lists every schema version's columns in file order: version 1's,
+// then the columns version 2 added.
+var columns = slices.Concat(since(1, v1Columns), since(2, v2Columns))
+
+// v1Columns are schema version 1 in file order: the 42 core columns, the
 // three extras, then the six shared-state columns.
-var v1Columns = []column{
+var v1Columns = []columnDef{
 	{"schema_version", func(r *Row) any { return &r.SchemaVersion }},
 	{"run_id", func(r *Row) any { return &r.RunID }},
 	{"started_at", func(r *Row) any { return &r.StartedAt }},
@@ -88,6 +109,28 @@ var v1Columns = []column{
 	{"lost_updates", func(r *Row) any { return &r.LostUpdates }},
 	{"invariant_ok", func(r *Row) any { return &r.InvariantOK }},
 	{"lock_retries", func(r *Row) any { return &r.LockRetries }},
+}
+
+// v2Columns are the columns schema version 2 added, after version 1's.
+var v2Columns = []columnDef{
+	// Every request counted, the flags' reasons, and the job and load
+	// parameters that complete the cell key.
+	{"error_rate", func(r *Row) any { return &r.ErrorRate }},
+	{"unsent", func(r *Row) any { return &r.Unsent }},
+	{"p99_all_ms", func(r *Row) any { return &r.P99AllMs }},
+	{"max_all_ms", func(r *Row) any { return &r.MaxAllMs }},
+	{"send_lag_p99_ms", func(r *Row) any { return &r.SendLagP99Ms }},
+	{"server_backlogged", func(r *Row) any { return &r.ServerBacklogged }},
+	{"flag_reasons", func(r *Row) any { return &r.FlagReasons }},
+	{"timeout_ms", func(r *Row) any { return &r.TimeoutMs }},
+	{"request_count", func(r *Row) any { return &r.RequestCount }},
+	{"fail_every", func(r *Row) any { return &r.FailEvery }},
+	{"panic_every", func(r *Row) any { return &r.PanicEvery }},
+	{"fail_fast", func(r *Row) any { return &r.FailFast }},
+	{"error_policy", func(r *Row) any { return &r.ErrorPolicy }},
+	// implementation: whose code ran the strategy (own, ants, pond, conc,
+	// errgroup); "" in a version 1 row, whose jobs all ran the own code.
+	{"implementation", func(r *Row) any { return &r.Implementation }},
 }
 
 var columnByName = func() map[string]column {

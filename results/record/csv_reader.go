@@ -19,36 +19,43 @@ var ErrTruncatedRow = errors.New("truncated last row")
 // not schema version SchemaVersion's or whose rows carry another version.
 var ErrSchema = errors.New("CSV schema mismatch")
 
-// ReadCSV parses a CSV file of schema version SchemaVersion or 1: the header,
-// which must equal Header() or version 1's, then one row per line. Parsing
-// is strict: every row must have every column of its version, each value
-// must parse as its column's type, and schema_version must be the header's
-// version; the first violation is returned as an error naming the line, the
-// column and the bad value, with nil rows. A version 1 row leaves the fields
-// of the columns version 2 added at their zero value, and its SchemaVersion
-// says so. Empty input holds no rows and is not an error.
+// ReadCSV parses a CSV file of schema version 1 to SchemaVersion: the
+// header, which must equal HeaderOf(v) for one version v, then one row per
+// line. Parsing is strict: every row must have every column of v, each
+// value must parse as its column's type, and schema_version must be v; the
+// first violation is returned as an error naming the line, the column and
+// the bad value, with nil rows. Rows of an older version lack the columns
+// added since (see Row.Has). Empty input holds no rows and is not an error.
 //
-// One damage is tolerated: when the input does not end in a newline and its
-// last line fails to parse, ReadCSV returns the rows before that line and an
-// error wrapping ErrTruncatedRow. Callers that resume a sweep can keep those
-// rows; others should treat the error as fatal.
+// Every line of a file the Writer wrote ends in a newline, so a last line
+// without one is torn by an interrupted write, even when it parses (a row
+// cut inside its last column, lock_retries 12345 cut to 123, is still a
+// valid row). ReadCSV never returns such a line as a row: it returns the
+// rows before it and an error wrapping ErrTruncatedRow (or the error of an
+// earlier line, with nil rows). Callers that resume a sweep keep those rows
+// and measure the torn row's trial again; others should treat the error as
+// fatal.
 func ReadCSV(r io.Reader) ([]Row, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read CSV: %w", err)
 	}
-	rows, err := parseCSV(data)
-	if err == nil || len(data) == 0 || data[len(data)-1] == '\n' {
+	if len(data) == 0 || data[len(data)-1] == '\n' {
+		rows, _, err := parseCSV(data)
 		return rows, err
 	}
-	// Keep every complete line if only the unterminated last one is bad.
+	// Keep every complete line; the unterminated last one is torn.
 	cut := bytes.LastIndexByte(data, '\n') + 1
-	head, headErr := parseCSV(data[:cut])
-	if headErr != nil {
+	head, _, err := parseCSV(data[:cut])
+	if err != nil {
 		return nil, err
 	}
-	return head, fmt.Errorf("line %d: %w: %w", bytes.Count(data[:cut], []byte{'\n'})+1, ErrTruncatedRow, err)
+	return head, fmt.Errorf("line %d: %w: no newline after %q", bytes.Count(data[:cut], []byte{'\n'})+1,
+		ErrTruncatedRow, tail(data[cut:], 40))
 }
+
+// tail returns the last n bytes of b, or all of b.
+func tail(b []byte, n int) []byte { return b[max(len(b)-n, 0):] }
 
 // ReadCSVFile is ReadCSV on the file at path; errors name the file.
 func ReadCSVFile(path string) ([]Row, error) {
@@ -64,52 +71,60 @@ func ReadCSVFile(path string) ([]Row, error) {
 	return rows, nil
 }
 
-// parseCSV parses data strictly.
-func parseCSV(data []byte) ([]Row, error) {
+// parseCSV parses data strictly, returning its rows and the schema version
+// of its header (0 for empty data).
+func parseCSV(data []byte) ([]Row, int, error) {
 	if len(data) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("CSV header: %w", err)
+		return nil, 0, fmt.Errorf("CSV header: %w", err)
 	}
-	cols, version := columns, SchemaVersion
-	if err := checkHeader(header, columns); err != nil {
-		if checkHeader(header, v1Columns) != nil {
-			header = slices.Clone(header) // the next Read reuses its storage
-			first, _ := cr.Read()
-			return nil, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
+	version := 0
+	for v := SchemaVersion; v >= 1 && version == 0; v-- {
+		if checkHeaderOf(header, columnsOf(v)) == nil {
+			version = v
 		}
-		cols, version = v1Columns, 1
 	}
+	if version == 0 {
+		err := checkHeader(header)
+		header = slices.Clone(header) // the next Read reuses its storage
+		first, _ := cr.Read()
+		return nil, 0, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
+	}
+	cols := columnsOf(version)
 	var rows []Row
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return rows, nil
+			return rows, version, nil
 		}
 		if err != nil {
-			return nil, err // *csv.ParseError names the line and column
+			return nil, 0, err // *csv.ParseError names the line and column
 		}
 		var r Row
 		for i, c := range cols {
 			if err := parseField(c.field(&r), rec[i]); err != nil {
 				line, col := cr.FieldPos(i)
-				return nil, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)
+				return nil, 0, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)
 			}
 		}
 		if r.SchemaVersion != version {
 			line, _ := cr.FieldPos(0)
-			return nil, fmt.Errorf("line %d: schema_version %d, want %d: %w", line, r.SchemaVersion, version, ErrSchema)
+			return nil, 0, fmt.Errorf("line %d: schema_version %d in a file of version %d: %w", line, r.SchemaVersion, version, ErrSchema)
 		}
 		rows = append(rows, r)
 	}
 }
 
-// checkHeader reports how header differs from the names of columns.
-func checkHeader(header []string, columns []column) error {
+// checkHeader reports how header differs from Header().
+func checkHeader(header []string) error { return checkHeaderOf(header, columnsOf(SchemaVersion)) }
+
+// checkHeaderOf reports how header differs from the names of columns.
+func checkHeaderOf(header []string, columns []column) error {
 	for i, c := range columns {
 		if i >= len(header) {
 			return fmt.Errorf("%d columns, want %d: missing %q", len(header), len(columns), c.name)
@@ -135,15 +150,6 @@ func schemaMismatch(header, first []string, diff error) error {
 	return fmt.Errorf("found schema version %s with different columns (%w), want schema version %d: %w",
 		found, diff, SchemaVersion, ErrSchema)
 }
-
-// headerLine is the header as written, with its newline.
-var headerLine = func() []byte {
-	b, err := encodeRecord(Header())
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
 
 // encodeRecord renders one CSV record, RFC 4180 quoted, with its newline.
 func encodeRecord(rec []string) ([]byte, error) {

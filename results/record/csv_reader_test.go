@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -21,9 +20,18 @@ func TestReadCSVTruncatedLastLine(t *testing.T) {
 	if len(rows) != 1 || !reflect.DeepEqual(rows[0], rounded(sampleRow())) {
 		t.Errorf("rows before the truncated line = %+v", rows)
 	}
-	// A whole last row without a newline is not truncated.
-	if rows, err := record.ReadCSV(strings.NewReader(header + strings.TrimSuffix(line, "\n"))); err != nil || len(rows) != 1 {
-		t.Errorf("unterminated whole row: %d rows, %v", len(rows), err)
+	// A row torn inside its last column still parses, yet it is torn: the
+	// newline is what marks a row as written whole.
+	torn := line[:len(line)-2] // lock_retries cut by one digit, newline gone
+	if rows, err := record.ReadCSV(strings.NewReader(header + line + torn)); !errors.Is(err, record.ErrTruncatedRow) || len(rows) != 1 {
+		t.Errorf("row torn in its last column: %d rows, %v; want 1 row and ErrTruncatedRow", len(rows), err)
+	}
+	if rows, err := record.ReadCSV(strings.NewReader(header + strings.TrimSuffix(line, "\n"))); !errors.Is(err, record.ErrTruncatedRow) || len(rows) != 0 {
+		t.Errorf("whole row without its newline: %d rows, %v; want none and ErrTruncatedRow", len(rows), err)
+	}
+	// A torn header leaves no rows.
+	if rows, err := record.ReadCSV(strings.NewReader(header[:20])); !errors.Is(err, record.ErrTruncatedRow) || rows != nil {
+		t.Errorf("torn header: %d rows, %v; want none and ErrTruncatedRow", len(rows), err)
 	}
 	// A bad line in the middle is an error even when the last line is partial.
 	if rows, err := record.ReadCSV(strings.NewReader(header + "x\n" + line[:10])); err == nil || rows != nil || errors.Is(err, record.ErrTruncatedRow) {
@@ -59,8 +67,8 @@ func TestReadCSVStrictErrors(t *testing.T) {
 		{"bad lock retries", field("lock_retries", "1.5"), `(lock_retries): bad value "1.5"`},
 		{"too few fields", header + "1,2,3\n", "wrong number of fields"},
 		{"bad quoting", header + `1,"x` + "\n", "line 2"},
-		{"header only missing column", "schema_version\n", "missing \"run_id\""},
-		{"header without the shared-state columns", strings.Join(record.Header()[:45], ",") + "\n", `45 columns, want ` + strconv.Itoa(len(record.Header())) + `: missing "sync"`},
+		{"header only missing column", "schema_version\n", "want 65: missing"},
+		{"header without the shared-state columns", strings.Join(record.Header()[:45], ",") + "\n", `45 columns, want 65: missing "sync"`},
 		{"header extra column", strings.TrimSuffix(header, "\n") + ",x\n", `extra "x"`},
 	}
 	for _, tt := range tests {
@@ -77,7 +85,8 @@ func TestReadCSVStrictErrors(t *testing.T) {
 }
 
 func FuzzReadCSV(f *testing.F) {
-	header := strings.Join(record.Header(), ",") + "\n"
+	// Version 1 files, which still read, and a version 2 one.
+	header := strings.Join(record.HeaderOf(1), ",") + "\n"
 	line := "1,r,2025-01-02T03:04:05Z,h,m,1,1,go,1.5,c,1,pool,cpu,job,1,1,1,0,closed,1,0,1,0,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,0,1,false,A=1,true,x.sbt,,,0,0,true,0\n"
 	counter := "1,r,2025-01-02T03:04:05Z,h,m,1,1,go,1.5,c,1,pool,counter,job,1,1,1,0,closed,1,0,1,0,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,0,1,false,,true,x.sbt,none,,0,17,true,0\n"
 	transfer := "1,r,2025-01-02T03:04:05Z,h,m,1,1,go,1.5,c,1,pool,transfer,job,1,1,1,0,closed,1,0,1,0,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,0,1,false,,true,x.sbt,,try,8,0,false,5\n"
@@ -85,10 +94,18 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte(header + line + line[:30]))
 	f.Add([]byte(header + counter + transfer))
 	f.Add([]byte(header + transfer[:len(transfer)-8]))
+	v2 := strings.Join(record.Header(), ",") + "\n"
+	f.Add([]byte(v2 + "2" + strings.TrimSuffix(line[1:], "\n") + ",0.5,3,12.5,40,0.25,true,server_backlogged: x,10000,0,0,0,false,\n"))
 	f.Add([]byte(header))
 	f.Add([]byte("a,b\n1,2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, err := record.ReadCSV(bytes.NewReader(data))
+		if len(data) > 0 && data[len(data)-1] != '\n' && !errors.Is(err, record.ErrTruncatedRow) && rows != nil {
+			t.Fatalf("input without a final newline gave %d rows and error %v; its last line is torn", len(rows), err)
+		}
+		if n := bytes.Count(data, []byte{'\n'}); len(rows) > max(n-1, 0) {
+			t.Fatalf("%d rows from %d complete lines (header included)", len(rows), n)
+		}
 		if err != nil && !errors.Is(err, record.ErrTruncatedRow) {
 			if rows != nil {
 				t.Fatalf("error %v came with %d rows", err, len(rows))
@@ -107,6 +124,41 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		if len(again) != len(rows) || (len(rows) > 0 && !reflect.DeepEqual(again, rows)) {
 			t.Fatalf("re-read rows differ:\n%+v\n%+v", again, rows)
+		}
+	})
+}
+
+// FuzzReadCSVPrefix cuts a valid file at every point a crash could leave
+// it: ReadCSV must return exactly the rows whose newline is inside the
+// prefix, equal to the rows written, and flag anything after the last
+// newline as a torn row.
+func FuzzReadCSVPrefix(f *testing.F) {
+	f.Add(uint16(0), uint64(12345))
+	f.Add(uint16(700), uint64(7))
+	f.Add(uint16(2000), uint64(0))
+	f.Fuzz(func(t *testing.T, cut uint16, retries uint64) {
+		a, b := sampleRow(), sampleRow()
+		a.Trial, b.Trial = 1, 2
+		b.LockRetries = retries
+		var buf bytes.Buffer
+		if err := record.WriteCSV(&buf, []record.Row{a, b}); err != nil {
+			t.Fatal(err)
+		}
+		full := buf.Bytes()
+		prefix := full[:min(int(cut), len(full))]
+		rows, err := record.ReadCSV(bytes.NewReader(prefix))
+		whole := max(bytes.Count(prefix, []byte{'\n'})-1, 0) // rows wholly written
+		if len(rows) != whole {
+			t.Fatalf("prefix of %d bytes: %d rows, want %d (%v)", len(prefix), len(rows), whole, err)
+		}
+		for i, r := range rows {
+			if want := rounded([]record.Row{a, b}[i]); !reflect.DeepEqual(r, want) {
+				t.Fatalf("row %d differs:\n%+v\n%+v", i, r, want)
+			}
+		}
+		torn := len(prefix) > 0 && prefix[len(prefix)-1] != '\n'
+		if torn != errors.Is(err, record.ErrTruncatedRow) || !torn && err != nil {
+			t.Fatalf("prefix of %d bytes ending %q: error %v", len(prefix), prefix[max(len(prefix)-5, 0):], err)
 		}
 	})
 }

@@ -91,9 +91,12 @@ func rounded(r record.Row) record.Row {
 
 func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	h := record.Header()
-	const v1 = 51
-	if len(h) < v1 {
-		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state + version 2's", len(h))
+	if len(h) != 65 || len(record.HeaderOf(1)) != 51 || record.HeaderOf(3) != nil {
+		t.Fatalf("Header() has %d columns, HeaderOf(1) %d; want 42 core + 3 extras + 6 shared-state + 14 of version 2, and 51",
+			len(h), len(record.HeaderOf(1)))
+	}
+	if !slices.Equal(h[:51], record.HeaderOf(1)) {
+		t.Errorf("version 2's columns do not start with version 1's")
 	}
 	if h[0] != "schema_version" || h[41] != "client_saturated" {
 		t.Errorf("core columns span %q..%q, want schema_version..client_saturated", h[0], h[41])
@@ -101,11 +104,8 @@ func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	if got := strings.Join(h[42:45], ","); got != "errors_by_code,complete,histogram" {
 		t.Errorf("extras = %s", got)
 	}
-	if got := strings.Join(h[45:v1], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
+	if got := strings.Join(h[45:51], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
 		t.Errorf("shared-state columns = %s", got)
-	}
-	if !slices.Contains(h[v1:], "implementation") {
-		t.Errorf("version 2 columns %s lack implementation", strings.Join(h[v1:], ","))
 	}
 }
 
@@ -185,8 +185,8 @@ func TestOpenWriterRefusesOtherSchemas(t *testing.T) {
 	}{
 		{"other columns", "schema_version,run_id\n2,x\n", record.ErrSchema, `found schema version "2"`},
 		{"no schema column", "a,b\n", record.ErrSchema, "found schema version unknown"},
-		{"other row version", header + strings.Replace(row, "2,", "3,", 1), record.ErrSchema, "schema_version 3, want 2"},
-		{"version 1", mustReadFile(t, "testdata/schema_v1.csv"), record.ErrSchema, "found schema version 1, want schema version 2"},
+		{"other row version", header + strings.Replace(row, "2,", "1,", 1), record.ErrSchema, "schema_version 1 in a file of version 2"},
+		{"version 1 file", strings.Join(record.HeaderOf(1), ",") + "\n", record.ErrSchema, "schema version 1, want 2; start a new file"},
 		{"partial last row", header + row[:20], record.ErrTruncatedRow, "line 2"},
 	}
 	for _, tt := range tests {
@@ -210,17 +210,22 @@ func TestOpenWriterRefusesOtherSchemas(t *testing.T) {
 	}
 }
 
-func TestOpenWriterCompletesUnterminatedLastRow(t *testing.T) {
+func TestOpenWriterRefusesUnterminatedLastRow(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.csv")
 	resultstest.WriteRows(t, path, sampleRow())
 	data, _ := os.ReadFile(path)
-	if err := os.WriteFile(path, bytes.TrimSuffix(data, []byte("\n")), 0o644); err != nil {
+	torn := bytes.TrimSuffix(data, []byte("\n")) // parses, but may have lost digits
+	if err := os.WriteFile(path, torn, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	resultstest.WriteRows(t, path, sampleRow())
-	rows, err := record.ReadCSVFile(path)
-	if err != nil || len(rows) != 2 {
-		t.Fatalf("ReadCSVFile = %d rows, %v; want 2 rows", len(rows), err)
+	if w, err := record.OpenWriter(path); !errors.Is(err, record.ErrTruncatedRow) {
+		if w != nil {
+			_ = w.Close()
+		}
+		t.Fatalf("OpenWriter on a last row without newline = %v, want ErrTruncatedRow", err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, torn) {
+		t.Error("refused file was modified")
 	}
 }
 
@@ -242,8 +247,8 @@ func TestWriterRefusesUnreadableRows(t *testing.T) {
 		name string
 		edit func(*record.Row)
 	}{
-		{"other schema", func(r *record.Row) { r.SchemaVersion = 3 }},
-		{"version 1", func(r *record.Row) { r.SchemaVersion = 1 }},
+		{"other schema", func(r *record.Row) { r.SchemaVersion = 1 }},
+		{"unknown schema", func(r *record.Row) { r.SchemaVersion = 3 }},
 		{"NaN", func(r *record.Row) { r.P99Ms = nan() }},
 		{"line break", func(r *record.Row) { r.ServerHost = "a\nb" }},
 		{"bad code", func(r *record.Row) { r.ErrorsByCode = map[string]uint64{"A=B": 1} }},
@@ -302,6 +307,13 @@ func TestCellKey(t *testing.T) {
 		func(r *record.Row) { r.IOLatencyMs = 2.6 },
 		func(r *record.Row) { r.Mode = "closed" },
 		func(r *record.Row) { r.DurationS = 31 },
+		// Every job and load parameter is in the key (schema version 2).
+		func(r *record.Row) { r.TimeoutMs = 10000 },
+		func(r *record.Row) { r.RequestCount = 500 },
+		func(r *record.Row) { r.FailEvery = 7 },
+		func(r *record.Row) { r.PanicEvery = 9 },
+		func(r *record.Row) { r.FailFast = true },
+		func(r *record.Row) { r.ErrorPolicy = "collect-all" },
 	}
 	for i, edit := range otherCell {
 		r := base
@@ -318,8 +330,18 @@ func TestCellKey(t *testing.T) {
 	if r := (record.Row{Strategy: "a b"}); !strings.HasPrefix(r.CellKey(), `strategy="a b" workload="" scope=""`) {
 		t.Errorf("CellKey does not quote odd values: %s", r.CellKey())
 	}
+	full := base
+	full.TimeoutMs, full.RequestCount, full.FailEvery, full.PanicEvery, full.FailFast, full.ErrorPolicy = 10000, 500, 7, 9, true, "fail-fast"
+	if got := full.CellKey(); got != want+" timeout_ms=10000 request_count=500 fail_every=7 panic_every=9 fail_fast=true error_policy=fail-fast" {
+		t.Errorf("CellKey() with every parameter set = %s", got)
+	}
 	sameCell = []func(*record.Row){
 		func(r *record.Row) { r.LostUpdates, r.LockRetries, r.InvariantOK = 7, 9, false },
+		// The version 2 figures are results, not parameters.
+		func(r *record.Row) {
+			r.ErrorRate, r.Unsent, r.P99AllMs, r.MaxAllMs, r.SendLagP99Ms = 0.5, 3, 9, 10, 0.2
+			r.ServerBacklogged, r.FlagReasons = true, "server_backlogged: x"
+		},
 	}
 	for i, edit := range sameCell {
 		r := base
@@ -341,32 +363,52 @@ func TestCellKey(t *testing.T) {
 	}
 }
 
-func mustReadFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
+// TestReadVersion1 reads a file written by schema version 1: its rows load,
+// say which columns they lack (absent, not zero), keep the cell keys they
+// had, and write back as version 1.
+func TestReadVersion1(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "row.v1.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
-}
-
-// TestReadsVersion1 reads a file written before schema version 2: its rows
-// load with SchemaVersion 1 and the columns version 2 added left absent,
-// and their cells keep the keys they had.
-func TestReadsVersion1(t *testing.T) {
-	rows, err := record.ReadCSVFile("testdata/schema_v1.csv")
+	rows, err := record.ReadCSV(bytes.NewReader(data))
 	if err != nil || len(rows) != 3 {
-		t.Fatalf("ReadCSVFile = %d rows, %v; want 3", len(rows), err)
+		t.Fatalf("ReadCSV of a version 1 file: %d rows, %v", len(rows), err)
 	}
-	cur := sampleRow()
-	cur.SchemaVersion = record.SchemaVersion
-	for _, r := range rows {
-		if r.SchemaVersion != 1 || r.Implementation != "" || r.ImplementationName() != "own" {
-			t.Errorf("row %+v: want version 1, no implementation (own)", r)
+	for i, r := range rows {
+		want := rounded(sampleRow())
+		if i == 0 && (r.SchemaVersion != 1 || r.P99Ms != want.P99Ms || r.CellKey() != want.CellKey()) {
+			t.Errorf("row 0 = version %d, p99 %v, key %s; want 1, %v, %s", r.SchemaVersion, r.P99Ms, r.CellKey(), want.P99Ms, want.CellKey())
+		}
+		if !r.Has("p99_ms") || !r.Has("lock_retries") || r.Has("error_rate") || r.Has("p99_all_ms") || r.Has("timeout_ms") || r.Has("no_such") {
+			t.Errorf("row %d: Has says a version 1 row has the wrong columns", i)
 		}
 	}
-	if rows[0].CellKey() != cur.CellKey() {
-		t.Errorf("version 1 key %q, version 2 key %q", rows[0].CellKey(), cur.CellKey())
+	var v2 record.Row
+	if !v2.Has("error_rate") || !v2.Has("flag_reasons") {
+		t.Error("a current row lacks the version 2 columns")
+	}
+	var buf bytes.Buffer
+	if err := record.WriteCSV(&buf, rows); err != nil || !bytes.Equal(buf.Bytes(), data) {
+		t.Errorf("version 1 rows written back: %v\n%s\nwant\n%s", err, buf.Bytes(), data)
+	}
+	if err := record.WriteCSV(&buf, append(rows, sampleRow())); !errors.Is(err, record.ErrSchema) {
+		t.Errorf("WriteCSV of mixed versions = %v, want ErrSchema", err)
+	}
+	path := filepath.Join(t.TempDir(), "v1.csv")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := record.OpenWriterVersion(path, 1)
+	if err != nil {
+		t.Fatalf("OpenWriterVersion(1) on a version 1 file: %v", err)
+	}
+	defer w.Close()
+	if err := w.Write(rows[0]); err != nil {
+		t.Errorf("appending a version 1 row: %v", err)
+	}
+	if err := w.Write(sampleRow()); !errors.Is(err, record.ErrSchema) {
+		t.Errorf("appending a version 2 row to a version 1 file = %v, want ErrSchema", err)
 	}
 }
 

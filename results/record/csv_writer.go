@@ -8,14 +8,16 @@ import (
 	"sync"
 )
 
-// Writer appends rows to a CSV file of schema version SchemaVersion. Each
-// Write is durable when it returns: the row reaches the file in a single
-// write call and is synced, so a process killed at any point leaves whole
-// rows only. A Writer is safe for concurrent use.
+// Writer appends rows to a CSV file of one schema version, SchemaVersion
+// unless opened with OpenWriterVersion. Each Write is durable when it
+// returns: the row reaches the file in a single write call and is synced,
+// so a process killed at any point leaves whole rows only. A Writer is
+// safe for concurrent use.
 type Writer struct {
-	mu   sync.Mutex
-	path string
-	f    *os.File // nil once closed
+	mu      sync.Mutex
+	path    string
+	version int
+	f       *os.File // nil once closed
 }
 
 // OpenWriter opens path for appending rows, creating it if needed. A new or
@@ -24,14 +26,22 @@ type Writer struct {
 // schema_version differs is refused with an error, wrapping ErrSchema, that
 // names the file, the version found and the version expected; a file that
 // ends in a partial row is refused with an error wrapping ErrTruncatedRow,
-// since rows appended after it would be unreadable. A file whose whole last
-// row merely lacks its newline gets one before the first new row.
-func OpenWriter(path string) (*Writer, error) {
+// since rows appended after it would be unreadable. A last row without its
+// newline counts as partial, whether or not it parses.
+func OpenWriter(path string) (*Writer, error) { return OpenWriterVersion(path, SchemaVersion) }
+
+// OpenWriterVersion is OpenWriter for a file of schema version v, 1 to
+// SchemaVersion: merge writes rows of older files in their own version, so
+// that the columns they lack stay absent rather than zero.
+func OpenWriterVersion(path string, v int) (*Writer, error) {
+	if v < 1 || v > SchemaVersion {
+		return nil, fmt.Errorf("open CSV %s: schema version %d is outside [1, %d]: %w", path, v, SchemaVersion, ErrSchema)
+	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open CSV for writing: %w", err)
 	}
-	w := &Writer{path: path, f: f}
+	w := &Writer{path: path, version: v, f: f}
 	if err := w.prepare(); err != nil {
 		_ = f.Close() // the prepare error is the one to report
 		return nil, err
@@ -46,31 +56,34 @@ func (w *Writer) prepare() error {
 		return fmt.Errorf("read CSV %s: %w", w.path, err)
 	}
 	if len(data) == 0 {
-		return w.writeSynced(headerLine)
+		head, err := encodeRecord(HeaderOf(w.version))
+		if err != nil {
+			return err
+		}
+		return w.writeSynced(head)
 	}
 	if _, err := ReadCSV(bytes.NewReader(data)); err != nil {
 		return fmt.Errorf("refusing to append to %s: %w", w.path, err)
 	}
-	if !bytes.HasPrefix(data, headerLine) {
-		// ReadCSV also reads version 1, which rows of this version would
-		// not match.
-		return fmt.Errorf("refusing to append to %s: found schema version 1, want schema version %d (write to a new file): %w",
-			w.path, SchemaVersion, ErrSchema)
-	}
-	if data[len(data)-1] != '\n' {
-		// A whole last row without its newline: appending would join rows.
-		return w.writeSynced([]byte{'\n'})
+	if _, v, _ := parseCSV(data); v != w.version {
+		return fmt.Errorf("refusing to append to %s: it is schema version %d, want %d; start a new file: %w", w.path, v, w.version, ErrSchema)
 	}
 	return nil
 }
 
 // Write appends r as one CSV row and syncs the file. A zero SchemaVersion is
-// written as SchemaVersion. Write refuses, writing nothing, a row whose
+// written as the file's version. Write refuses, writing nothing, a row whose
 // SchemaVersion is another version or whose fields cannot be read back
 // equal: a NaN or infinite float, a string with a line break, a time outside
 // years 0 to 9999, or an error code name that is not letters, digits and
 // '_'. Write after Close returns an error.
 func (w *Writer) Write(r Row) error {
+	if r.SchemaVersion == 0 {
+		r.SchemaVersion = w.version
+	}
+	if r.SchemaVersion != w.version {
+		return fmt.Errorf("write row to %s: schema_version %d, want the file's %d: %w", w.path, r.SchemaVersion, w.version, ErrSchema)
+	}
 	line, err := r.MarshalCSV()
 	if err != nil {
 		return fmt.Errorf("write row to %s: %w", w.path, err)
@@ -80,17 +93,19 @@ func (w *Writer) Write(r Row) error {
 	return w.writeSynced(line)
 }
 
-// MarshalCSV returns r as one CSV line, newline included, refusing what
-// Write refuses.
+// MarshalCSV returns r as one CSV line of its schema version (SchemaVersion
+// when 0), newline included, refusing a version outside 1 to SchemaVersion
+// and the fields Write refuses.
 func (r Row) MarshalCSV() ([]byte, error) {
 	if r.SchemaVersion == 0 {
 		r.SchemaVersion = SchemaVersion
 	}
-	if r.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("schema_version %d, want %d: %w", r.SchemaVersion, SchemaVersion, ErrSchema)
+	if r.SchemaVersion < 1 || r.SchemaVersion > SchemaVersion {
+		return nil, fmt.Errorf("schema_version %d, want 1 to %d: %w", r.SchemaVersion, SchemaVersion, ErrSchema)
 	}
-	rec := make([]string, len(columns))
-	for i, c := range columns {
+	cols := columnsOf(r.SchemaVersion)
+	rec := make([]string, len(cols))
+	for i, c := range cols {
 		p := c.field(&r)
 		if err := checkField(p); err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.name, err)
@@ -101,14 +116,26 @@ func (r Row) MarshalCSV() ([]byte, error) {
 }
 
 // WriteCSV writes the header and rows to w, in memory or to a stream that
-// need not be synced; use a Writer for result files.
+// need not be synced; use a Writer for result files. The file's schema
+// version is the first row's (SchemaVersion with no rows, or when 0); every
+// row must have it.
 func WriteCSV(w io.Writer, rows []Row) error {
-	head, err := encodeRecord(Header())
+	v := SchemaVersion
+	if len(rows) > 0 && rows[0].SchemaVersion != 0 {
+		v = rows[0].SchemaVersion
+	}
+	head, err := encodeRecord(HeaderOf(v))
 	if err != nil {
 		return err
 	}
 	buf := head
 	for i, r := range rows {
+		if r.SchemaVersion == 0 {
+			r.SchemaVersion = v
+		}
+		if r.SchemaVersion != v {
+			return fmt.Errorf("row %d: schema_version %d in a file of version %d: %w", i+1, r.SchemaVersion, v, ErrSchema)
+		}
 		line, err := r.MarshalCSV()
 		if err != nil {
 			return fmt.Errorf("row %d: %w", i+1, err)

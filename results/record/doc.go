@@ -7,6 +7,6 @@
 // ([ParseHosts]). Strings read from a file are untrusted and checked on
 // arrival.
 //
-// It imports histogram of the project; never gRPC, the client, the
-// server or any renderer.
+// It imports histogram and internal/atomicfile of the project; never gRPC,
+// the client, the server or any renderer.
 package record

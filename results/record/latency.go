@@ -10,12 +10,22 @@ import (
 // load client and for merge alike: mean_ms, p50_ms, p90_ms, p99_ms, p999_ms
 // and max_ms from the corrected latency of successes, uncorrected_p99_ms
 // from the latency from the actual send, server_p50_ms and server_p99_ms
-// from the server time and queue_p99_ms from the queue time. Columns whose
+// from the server time and queue_p99_ms from the queue time; p99_all_ms
+// and max_all_ms from every measured request (h.All: successes, errors and
+// unsent sends) and send_lag_p99_ms from the send lag. Columns whose
 // histogram is absent are 0.
 func (r *Row) SetLatency(h *histogram.Trial) {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	r.MeanMs, r.P50Ms, r.P90Ms, r.P99Ms, r.P999Ms, r.MaxMs = 0, 0, 0, 0, 0, 0
 	r.UncorrectedP99Ms, r.ServerP50Ms, r.ServerP99Ms, r.QueueP99Ms = 0, 0, 0, 0
+	r.P99AllMs, r.MaxAllMs, r.SendLagP99Ms = 0, 0, 0
+	if all := h.All(); all.Count() > 0 {
+		r.P99AllMs = ms(all.Quantile(0.99))
+		r.MaxAllMs = ms(all.Max())
+	}
+	if l := h.SendLag; l != nil {
+		r.SendLagP99Ms = ms(l.Quantile(0.99))
+	}
 	if l := h.Latency; l != nil {
 		r.MeanMs = ms(l.Mean())
 		r.P50Ms = ms(l.Quantile(0.50))

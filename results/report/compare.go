@@ -3,6 +3,7 @@ package report
 import (
 	"html/template"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/stratbench/stratbench/results/cell"
@@ -25,6 +26,7 @@ type htmlPage struct {
 	Cells        []htmlCell
 	OnlyA, OnlyB int
 	Alpha        float64
+	MaxErrorPct  float64 // cell.MaxComparableErrorRate in percent
 }
 
 type htmlFingerprint struct {
@@ -38,11 +40,16 @@ type htmlCell struct {
 	P99Ratio, P99P                                 string
 	TasksSig, P99Sig, Saturated                    bool
 	ATrials, BTrials                               int
+	// Flags are the cell's warnings (compare.Cell.Flags, "ok" left out);
+	// NotComparable marks a p99 that errors make not comparable.
+	Flags         []string
+	NotComparable bool
 }
 
 // comparisonData lays c out for the template.
 func comparisonData(c *compare.Comparison) htmlPage {
-	p := htmlPage{A: c.A.Name, B: c.B.Name, OnlyA: len(c.OnlyA), OnlyB: len(c.OnlyB), Alpha: compare.SignificanceLevel}
+	p := htmlPage{A: c.A.Name, B: c.B.Name, OnlyA: len(c.OnlyA), OnlyB: len(c.OnlyB), Alpha: compare.SignificanceLevel,
+		MaxErrorPct: 100 * cell.MaxComparableErrorRate}
 	fa, fb := sideFingerprint(c.A), sideFingerprint(c.B)
 	var names []string
 	seen := map[string]bool{}
@@ -65,6 +72,7 @@ func comparisonData(c *compare.Comparison) htmlPage {
 			P99Ratio: compare.FormatRatio(x.P99Ratio), P99P: strconv.FormatFloat(x.P99P, 'g', 3, 64),
 			TasksSig: x.TasksSignificant(), P99Sig: x.P99Significant(), Saturated: x.Saturated(),
 			ATrials: x.A.Trials, BTrials: x.B.Trials,
+			Flags: slices.DeleteFunc(x.Flags(), func(f string) bool { return f == "ok" }), NotComparable: !x.LatencyComparable(),
 		})
 	}
 	return p
@@ -114,6 +122,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.differs td { background: #fff6d6; }
 .sig { font-weight: bold; color: #a40000; }
 .sat { color: #8a5a00; font-weight: bold; }
+.nc { background: #fde8e8; text-decoration: line-through; }
 code { font-size: 12px; }
 </style>
 </head>
@@ -129,14 +138,16 @@ code { font-size: 12px; }
 
 <h2>Cells measured on both sides</h2>
 {{if .Cells}}<table>
-<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th>client</th></tr>
-{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99Ratio}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td>{{if .Saturated}}<span class="sat">saturated</span>{{end}}</td></tr>
+<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th>flags</th></tr>
+{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}{{if .NotComparable}} nc{{end}}">{{.P99Ratio}}{{if .NotComparable}} !{{end}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td>{{range .Flags}}<span class="sat">{{.}}</span> {{end}}</td></tr>
 {{end}}</table>
 {{else}}<p>No cell was measured on both sides.</p>
 {{end}}
 <p>Cells are matched on their job and load parameters, never on host. Figures are medians over complete trials; B/A is B's median over A's.
 p is the two-sided Mann–Whitney U p-value over trials; <span class="sig">*</span> marks p &lt; {{.Alpha}}.
-<span class="sat">saturated</span>: a load client on either side saturated, so the figure may be the client's limit, not the server's.</p>
+<span class="sat">saturated</span>: a load client on either side saturated, so the figure may be the client's limit, not the server's.
+<span class="sat">backlogged</span>: a side's server fell behind its open-loop schedule, so its latencies are those of an overloaded server.
+<span class="nc">!</span> <span class="sat">p99 not comparable</span>: a side's error rate (failed, timed out or unsent requests) is above {{.MaxErrorPct}}%, and its success-only p99 leaves those requests out.</p>
 {{if .OnlyA}}<p>{{.OnlyA}} cells only in A.</p>{{end}}
 {{if .OnlyB}}<p>{{.OnlyB}} cells only in B.</p>{{end}}
 </body>

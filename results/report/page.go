@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/stratbench/stratbench/results/cell"
 	"github.com/stratbench/stratbench/results/stats"
@@ -19,11 +20,17 @@ type page struct {
 	Incomplete       int      // trials cut short, left out of every figure
 	Saturated        []string // the saturated cells, described
 	SaturatedMore    int      // saturated cells beyond those listed
-	NoBound          bool     // some cell has no bound
-	Panels           []panelView
-	Hosts            hostTable
-	Rows             []cellRow
-	ManyHosts        bool
+	// Flagged lists the cells that raised a flag, each with the reasons
+	// its trials gave; NotComparable the cells whose error rate makes
+	// their latency not comparable. The More counts go beyond those listed.
+	Flagged, NotComparable         []string
+	FlaggedMore, NotComparableMore int
+	MaxErrorPct                    float64 // cell.MaxComparableErrorRate in percent
+	NoBound                        bool    // some cell has no bound
+	Panels                         []panelView
+	Hosts                          hostTable
+	Rows                           []cellRow
+	ManyHosts                      bool
 	// Shared holds the lost-updates charts of the counter cells, and
 	// Transfers the invariant and lock retries of the transfer cells.
 	Shared    []sharedView
@@ -49,7 +56,9 @@ type latencyRow struct {
 	Strategy, Color          string
 	P50, P90, P99, P999, Max string
 	ServerP50, Overhead      string
-	Saturated                bool
+	P99All                   string // "–" when absent (schema version 1)
+	Saturated, Backlogged    bool
+	NotComparable            bool // the p99 leaves out too many failed requests
 }
 
 // cellRow is one line of the table of all cells.
@@ -59,7 +68,8 @@ type cellRow struct {
 	Tasks, TasksCI, P99, P99CI             string
 	Bound, Efficiency, PeakN, R2           string
 	Errors                                 uint64
-	Saturated                              bool
+	ErrorRate, P99All                      string
+	Saturated, Backlogged, NotComparable   bool
 }
 
 // saturatedListed is how many saturated cells the warning names.
@@ -71,7 +81,8 @@ func (r Report) page() page {
 	pg := page{
 		Servers: r.hostNames("server"), Clients: r.hostNames("client"),
 		When: r.when(), Sources: r.Sources, Cells: len(r.Cells),
-		Hosts: newHostTable(r.Hosts),
+		Hosts:       newHostTable(r.Hosts),
+		MaxErrorPct: 100 * cell.MaxComparableErrorRate,
 	}
 	hosts := map[string]bool{}
 	for _, c := range r.Cells {
@@ -90,6 +101,13 @@ func (r Report) page() page {
 				if c.BoundTasksPerS <= 0 {
 					pg.NoBound = true
 				}
+				name := fmt.Sprintf("%s, %s, %s", p.title(pg.ManyHosts), s.Name, p.levelName(level(c)))
+				if len(c.FlagReasons) > 0 {
+					listUpTo(&pg.Flagged, &pg.FlaggedMore, name+": "+strings.Join(c.FlagReasons, " | "))
+				}
+				if !c.LatencyComparable() {
+					listUpTo(&pg.NotComparable, &pg.NotComparableMore, fmt.Sprintf("%s: error rate %s", name, formatPct(c.ErrorRate)))
+				}
 				if !c.Saturated {
 					continue
 				}
@@ -102,6 +120,16 @@ func (r Report) page() page {
 		}
 	}
 	return pg
+}
+
+// listUpTo appends item to list while it holds fewer than
+// saturatedListed, and counts it in more otherwise.
+func listUpTo(list *[]string, more *int, item string) {
+	if len(*list) < saturatedListed {
+		*list = append(*list, item)
+		return
+	}
+	*more++
 }
 
 // view renders panel p, the i-th of the report.
@@ -122,8 +150,10 @@ func (p panel) view(i int, manyHosts bool) panelView {
 		}
 		row := latencyRow{
 			Strategy: s.Name, Color: s.Look.Color, Saturated: c.Saturated,
+			Backlogged: c.Backlogged, NotComparable: !c.LatencyComparable(),
 			P50: formatMs(c.P50Ms.Median), P90: formatMs(c.P90Ms), P99: formatMs(c.P99Ms.Median),
 			P999: formatMs(c.P999Ms), Max: formatMs(c.MaxMs), ServerP50: "–", Overhead: "–",
+			P99All: absentMs(c.P99AllMs),
 		}
 		if c.ServerP50Ms > 0 {
 			_, ov := split(c.P50Ms.Median, c.ServerP50Ms)
@@ -149,6 +179,8 @@ func newCellRow(p panel, s series, c cell.Summary) cellRow {
 		P99: formatMs(c.P99Ms.Median), P99CI: ci(c.P99Ms, formatMs),
 		Bound: "–", Efficiency: "–", PeakN: "–", R2: "–",
 		Errors: c.Errors, Saturated: c.Saturated,
+		ErrorRate: formatPct(c.ErrorRate), P99All: absentMs(c.P99AllMs),
+		Backlogged: c.Backlogged, NotComparable: !c.LatencyComparable(),
 	}
 	if c.BoundTasksPerS > 0 {
 		row.Bound, row.Efficiency = formatSI(c.BoundTasksPerS), formatPct(c.Efficiency)
@@ -172,4 +204,13 @@ func ci(e stats.Estimate, format func(float64) string) string {
 		return "–"
 	}
 	return format(e.CILow) + " – " + format(e.CIHigh)
+}
+
+// absentMs formats milliseconds, or "–" for NaN: a figure the rows'
+// schema version lacks, absent rather than zero.
+func absentMs(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return formatMs(v)
 }

@@ -300,3 +300,34 @@ func TestHTMLManyHostsAndOpenLoop(t *testing.T) {
 		t.Errorf("%d charts, want 16: four panels of four", n)
 	}
 }
+
+// TestHTMLNotComparableAndFlags checks that a cell whose error rate is above
+// the 0.1% line is marked not comparable on latency, visibly, that each
+// flag's reason is shown (escaped: it comes from a CSV file), and that a
+// figure the rows lack reads as absent, not zero.
+func TestHTMLNotComparableAndFlags(t *testing.T) {
+	r := fixture()
+	r.Cells[0].ErrorRate = 0.02
+	r.Cells[0].Backlogged = true
+	r.Cells[0].FlagReasons = []string{"server_backlogged: 30 of 1000 sends waited <script>"}
+	r.Cells[1].ErrorRate = 0.001 // at the line: still comparable
+	for i := range r.Cells {
+		r.Cells[i].P99AllMs = math.NaN()
+	}
+	r.Cells[2].P99AllMs = 123.4
+	page := render(t, r)
+	for _, want := range []string{
+		"Latency not comparable", "error rate 2%", `class="num nc"`, "(backlogged)",
+		"Flags and their reasons", "server_backlogged: 30 of 1000 sends waited &lt;script&gt;", ">123 ms<", ">–</td>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<script>") {
+		t.Error("a flag reason from the CSV reached the page unescaped")
+	}
+	if n := strings.Count(page, "error rate 0.1%"); n != 0 {
+		t.Errorf("a cell at exactly 0.1%% errors is listed as not comparable %d times", n)
+	}
+}

@@ -74,6 +74,13 @@ func GoldenComparison(t testing.TB) *compare.Comparison {
 	sat.ClientSaturated = true
 	a = append(a, CellRow("box-a", 8, 1, 400))
 	b = append(b, sat)
+	// At c=16, B timed out 2 requests in 100 and left 1 unsent (3/101,
+	// 3%), a backlogged server: its p99 is not comparable.
+	a = append(a, CellRow("box-a", 16, 1, 400))
+	failing := CellRow("box-b", 16, 1, 450)
+	failing.Errors, failing.Unsent, failing.ServerBacklogged = 2, 1, true
+	failing.FlagReasons = "server_backlogged: 3 of 101 sends waited"
+	b = append(b, failing)
 	hosts, err := record.ParseHosts([]byte(HostsJSON))
 	if err != nil {
 		t.Fatal(err)
