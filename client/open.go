@@ -25,6 +25,7 @@ type openLoop struct {
 	senders sync.WaitGroup
 	started int    // senders started so far
 	unsent  uint64 // measured sends still due when the phase's time ran out; read after run returns
+	capped  bool   // a send waited because maxInFlight RPCs were outstanding; read after run returns
 }
 
 // openSend is one scheduled request.
@@ -104,6 +105,7 @@ func (o *openLoop) dispatch(ctx context.Context, s openSend) bool {
 		o.senders.Go(func() { o.send(ctx, rec, c, s) })
 		return true
 	}
+	o.capped = true
 	select {
 	case o.work <- s:
 		return true

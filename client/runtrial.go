@@ -126,6 +126,7 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 	}
 	if open != nil {
 		t.Unsent = open.unsent
+		t.InFlightCapped = open.capped
 		t.LateSends += open.unsent
 	}
 	t.Saturated = t.saturated()

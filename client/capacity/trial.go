@@ -1,0 +1,106 @@
+package capacity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/results/histogram"
+)
+
+// DefaultMaxInFlight is the open loop's most outstanding RPCs in a
+// capacity probe: far above what a server admits at once (256 jobs by
+// default), so that the server refuses or queues before the client caps.
+const DefaultMaxInFlight = 20_000
+
+// TrialProber probes by running one open-loop trial of Cell at the offered
+// rate with [client.RunTrial]. Cell.Load gives everything but the rate:
+// Mode is set to Open and Rate to the probe's rate; its Warmup is the
+// probe's short warm-up, excluded from every figure.
+type TrialProber struct {
+	Conns []grpc.ClientConnInterface
+	Cell  client.Cell
+	// Quantile is the objective's percentile, reported in Probe.Objective.
+	Quantile float64
+	// OnTrial, if not nil, receives every trial as it ends, for its
+	// histograms; it must not keep t past the call unless it copies it.
+	OnTrial func(t *client.Trial)
+
+	index int
+}
+
+// Probe runs the trial at rate and returns its figures. A probe whose
+// client was saturated, hit Load.MaxInFlight, or left sends unsent is
+// marked client limited. A trial cut short (ctx ended) is an error.
+func (p *TrialProber) Probe(ctx context.Context, rate float64) (Probe, error) {
+	cell := p.Cell
+	cell.Load.Mode, cell.Load.Rate = client.Open, rate
+	if cell.Load.MaxInFlight == 0 {
+		cell.Load.MaxInFlight = DefaultMaxInFlight
+	}
+	p.index++
+	t, err := client.RunTrial(ctx, p.Conns, cell, p.index, nil)
+	if err != nil {
+		return Probe{}, err
+	}
+	if !t.Complete {
+		return Probe{}, errors.New("trial incomplete")
+	}
+	if p.OnTrial != nil {
+		p.OnTrial(t)
+	}
+	return FromTrial(t, p.Quantile), nil
+}
+
+// FromTrial returns the measured figures of trial t as a Probe, with the
+// latency at quantile q in Objective. Latencies come from
+// [ObjectiveHistogram].
+func FromTrial(t *client.Trial, q float64) Probe {
+	h := ObjectiveHistogram(t)
+	pr := Probe{
+		Rate:      t.Cell.Load.Rate,
+		Achieved:  t.Throughput(),
+		TasksPerS: t.TasksPerSecond(),
+		Requests:  t.Requests,
+		Errors:    t.Errors,
+		P50:       h.Quantile(0.50),
+		P90:       h.Quantile(0.90),
+		P99:       h.Quantile(0.99),
+		P999:      h.Quantile(0.999),
+		Max:       h.Max(),
+		Objective: h.Quantile(q),
+	}
+	if t.Requests > 0 {
+		pr.ErrorRate = float64(t.Errors) / float64(t.Requests)
+	}
+	switch {
+	case t.InFlightCapped || t.Unsent > 0:
+		pr.ClientLimit = fmt.Sprintf("reached max in flight %d (unsent %d)", t.Cell.Load.MaxInFlight, t.Unsent)
+	case t.Saturated:
+		pr.ClientLimit = fmt.Sprintf("client saturated: %d of %d sends late, client CPU %.0f%%", t.LateSends, t.Requests, t.CPU.Percent)
+	}
+	return pr
+}
+
+// ObjectiveHistogram returns the histogram whose percentiles the objective
+// judges. Today it is the corrected latency of the successful requests;
+// failures are judged by the objective's error-rate limit instead. It is
+// the one place to switch to the all-requests latency (successes and
+// failures, from the intended send time) once the trial records it.
+func ObjectiveHistogram(t *client.Trial) *histogram.Histogram {
+	return t.Hist.Latency
+}
+
+// Duration returns the time one probe of load takes at least: its warm-up
+// and measured phase (a Requests-bound load is not time-bounded and
+// returns 0).
+func Duration(load client.Load) time.Duration {
+	if load.Duration == 0 {
+		return 0
+	}
+	return load.Warmup + load.Duration
+}
