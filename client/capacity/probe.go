@@ -65,7 +65,7 @@ type Probe struct {
 	// objective judges (see [TrialProber]); Objective is the one at the
 	// objective's quantile.
 	P50, P90, P99, P999, Max time.Duration
-	Objective              time.Duration
+	Objective                time.Duration
 	// ClientLimit says why the load client limited this probe, or is "".
 	ClientLimit string
 	Verdict     Verdict
