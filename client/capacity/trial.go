@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"google.golang.org/grpc"
 
@@ -34,8 +33,8 @@ type TrialProber struct {
 }
 
 // Probe runs the trial at rate and returns its figures. A probe whose
-// client was saturated, hit Load.MaxInFlight, or left sends unsent is
-// marked client limited. A trial cut short (ctx ended) is an error.
+// client was saturated (client.Trial.Saturated: late sends or CPU) or hit
+// Load.MaxInFlight is marked client limited. A trial cut short (ctx ended) is an error.
 func (p *TrialProber) Probe(ctx context.Context, rate float64) (Probe, error) {
 	cell := p.Cell
 	cell.Load.Mode, cell.Load.Rate = client.Open, rate
@@ -78,10 +77,10 @@ func FromTrial(t *client.Trial, q float64) Probe {
 		pr.ErrorRate = float64(t.Errors) / float64(t.Requests)
 	}
 	switch {
-	case t.InFlightCapped || t.Unsent > 0:
-		pr.ClientLimit = fmt.Sprintf("reached max in flight %d (unsent %d)", t.Cell.Load.MaxInFlight, t.Unsent)
+	case t.InFlightCapped:
+		pr.ClientLimit = fmt.Sprintf("reached max in flight %d", t.Cell.Load.MaxInFlight)
 	case t.Saturated:
-		pr.ClientLimit = fmt.Sprintf("client saturated: %d of %d sends late, client CPU %.0f%%", t.LateSends, t.Requests, t.CPU.Percent)
+		pr.ClientLimit = fmt.Sprintf("client saturated: %d of %d sends late, client CPU %.0f%%", t.LateSends, t.Requests+t.Unsent, t.CPU.Percent)
 	}
 	return pr
 }
@@ -93,14 +92,4 @@ func FromTrial(t *client.Trial, q float64) Probe {
 // failures, from the intended send time) once the trial records it.
 func ObjectiveHistogram(t *client.Trial) *histogram.Histogram {
 	return t.Hist.Latency
-}
-
-// Duration returns the time one probe of load takes at least: its warm-up
-// and measured phase (a Requests-bound load is not time-bounded and
-// returns 0).
-func Duration(load client.Load) time.Duration {
-	if load.Duration == 0 {
-		return 0
-	}
-	return load.Warmup + load.Duration
 }
