@@ -66,6 +66,9 @@ type Probe struct {
 	// objective's quantile.
 	P50, P90, P99, P999, Max time.Duration
 	Objective                time.Duration
+	// LateFraction is the fraction of the probe's sends that left late or
+	// never left.
+	LateFraction float64
 	// ClientLimit says why the load client limited this probe, or is "".
 	ClientLimit string
 	Verdict     Verdict

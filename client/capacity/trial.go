@@ -25,6 +25,12 @@ type TrialProber struct {
 	Cell  client.Cell
 	// Quantile is the objective's percentile, reported in Probe.Objective.
 	Quantile float64
+	// MaxLateFraction is the fraction of late sends past which a probe is
+	// client limited; 0 means client.SaturatedLateFraction, the client's
+	// own saturation rule. Raising it on a shared host where timer
+	// wake-ups alone are late keeps the search going; the late sends still
+	// count in the corrected latency, so they can only lower the capacity.
+	MaxLateFraction float64
 	// OnTrial, if not nil, receives every trial as it ends, for its
 	// histograms; it must not keep t past the call unless it copies it.
 	OnTrial func(t *client.Trial)
@@ -52,13 +58,16 @@ func (p *TrialProber) Probe(ctx context.Context, rate float64) (Probe, error) {
 	if p.OnTrial != nil {
 		p.OnTrial(t)
 	}
-	return FromTrial(t, p.Quantile), nil
+	return FromTrial(t, p.Quantile, p.MaxLateFraction), nil
 }
 
 // FromTrial returns the measured figures of trial t as a Probe, with the
 // latency at quantile q in Objective. Latencies come from
-// [ObjectiveHistogram].
-func FromTrial(t *client.Trial, q float64) Probe {
+// [ObjectiveHistogram]. The probe is client limited when t reached its
+// MaxInFlight, its client CPU reached client.SaturatedCPUPercent, or more
+// than maxLate of its sends (0 means client.SaturatedLateFraction) were
+// late or unsent.
+func FromTrial(t *client.Trial, q, maxLate float64) Probe {
 	h := ObjectiveHistogram(t)
 	pr := Probe{
 		Rate:      t.Cell.Load.Rate,
@@ -76,11 +85,19 @@ func FromTrial(t *client.Trial, q float64) Probe {
 	if t.Requests > 0 {
 		pr.ErrorRate = float64(t.Errors) / float64(t.Requests)
 	}
+	if n := t.Requests + t.Unsent; n > 0 {
+		pr.LateFraction = float64(t.LateSends) / float64(n)
+	}
+	if maxLate == 0 {
+		maxLate = client.SaturatedLateFraction
+	}
 	switch {
 	case t.InFlightCapped:
 		pr.ClientLimit = fmt.Sprintf("reached max in flight %d", t.Cell.Load.MaxInFlight)
-	case t.Saturated:
-		pr.ClientLimit = fmt.Sprintf("client saturated: %d of %d sends late, client CPU %.0f%%", t.LateSends, t.Requests+t.Unsent, t.CPU.Percent)
+	case t.CPU.Percent >= client.SaturatedCPUPercent:
+		pr.ClientLimit = fmt.Sprintf("client saturated: client CPU %.0f%%", t.CPU.Percent)
+	case pr.LateFraction > maxLate:
+		pr.ClientLimit = fmt.Sprintf("client saturated: %d of %d sends late, over %.3g%%", t.LateSends, t.Requests+t.Unsent, maxLate*100)
 	}
 	return pr
 }

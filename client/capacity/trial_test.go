@@ -1,8 +1,6 @@
 package capacity_test
 
 import (
-	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -36,9 +34,9 @@ import (
 // The client's saturation rule (more than 1% of sends over 1 ms late) is
 // the client package's, tested there; on a shared CI host timer wake-ups
 // alone break it, so here a probe refused only for late sends is judged on
-// its figures (late sends raise the corrected latency, which can only
-// lower the capacity found). A probe that reached max in flight still
-// stops the search.
+// its figures (MaxLateFraction 1: late sends raise the corrected latency,
+// which can only lower the capacity found). A probe that reached max in
+// flight still stops the search.
 func TestCapacityOfRealServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs about 12 s of open-loop trials")
@@ -57,20 +55,16 @@ func TestCapacityOfRealServer(t *testing.T) {
 				Scope: pb.Scope_SCOPE_SERVER, Tasks: 1, Parallelism: workers, IoLatency: durationpb.New(wait)},
 			Load: client.Load{Connections: 1, Warmup: 200 * time.Millisecond, Duration: time.Second, Timeout: 10 * time.Second},
 		},
-		Quantile: obj.Quantile,
+		Quantile:        obj.Quantile,
+		MaxLateFraction: 1,
 	}
+	res, err := capacity.Search{Start: 50}.Run(t.Context(), p, obj)
 	late := 0
-	judged := capacity.ProberFunc(func(ctx context.Context, rate float64) (capacity.Probe, error) {
-		pr, err := p.Probe(ctx, rate)
-		if strings.HasPrefix(pr.ClientLimit, "client saturated") {
-			late++
-			pr.ClientLimit = ""
-		}
-		return pr, err
-	})
-	res, err := capacity.Search{Start: 50}.Run(t.Context(), judged, obj)
 	for _, pr := range res.Probes {
 		t.Logf("%2d %-7s %6.1f/s achieved %6.1f/s p50 %v p99 %v %v %s", pr.Step, pr.Phase, pr.Rate, pr.Achieved, pr.P50, pr.P99, pr.Verdict, pr.Reason)
+		if pr.LateFraction > 0.01 {
+			late++
+		}
 	}
 	t.Logf("%d of %d probes had more than 1%% of sends late", late, len(res.Probes))
 	if err != nil {

@@ -52,16 +52,19 @@ type Row struct {
 	CapacityRPS, CapacityTasksPerS float64
 	Outcome                        string
 	// The probe.
-	Step                       int
-	Phase                      string
-	OfferedRPS, AchievedRPS    float64
-	TasksPerS                  float64
-	Requests, Errors           uint64
-	ErrorRate                  float64
+	Step                        int
+	Phase                       string
+	OfferedRPS, AchievedRPS     float64
+	TasksPerS                   float64
+	Requests, Errors            uint64
+	ErrorRate                   float64
 	P50Ms, P90Ms, P99Ms, P999Ms float64
-	MaxMs, ObjectiveMs         float64
-	Verdict                    string
-	Reason                     string
+	MaxMs, ObjectiveMs          float64
+	Verdict                     string
+	Reason                      string
+	// LateFraction is the fraction of the probe's sends that left late
+	// or never left.
+	LateFraction float64
 	// Histogram is the probe's trial file, relative to the CSV's folder,
 	// or "".
 	Histogram string
@@ -149,6 +152,7 @@ var columns = []column{
 	{"objective_ms", func(r *Row) any { return &r.ObjectiveMs }},
 	{"verdict", func(r *Row) any { return &r.Verdict }},
 	{"reason", func(r *Row) any { return &r.Reason }},
+	{"late_fraction", func(r *Row) any { return &r.LateFraction }},
 	{"histogram", func(r *Row) any { return &r.Histogram }},
 }
 
