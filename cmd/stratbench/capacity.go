@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/client/capacity"
 	"github.com/stratbench/stratbench/client/sweep"
+	"github.com/stratbench/stratbench/results/report"
+	"github.com/stratbench/stratbench/results/slo"
 )
 
 // capacityCmd implements `stratbench capacity`: for the cell of the job
@@ -145,6 +148,16 @@ func capacityCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		Objective: obj, Search: s, MaxLateFraction: maxLateFrac, Progress: stderr,
 	})
 	if err := writeCapacityTable(stdout, obj, results); err != nil {
+		runErr = errors.Join(runErr, err)
+	}
+	if rows, err := slo.ReadFile(filepath.Join(dir, slo.FileName)); err == nil && len(rows) > 0 {
+		page, err := report.WriteCapacity(dir, rows)
+		if err != nil {
+			runErr = errors.Join(runErr, err)
+		} else {
+			fmt.Fprintf(stderr, "capacity: wrote %s\n", page)
+		}
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		runErr = errors.Join(runErr, err)
 	}
 	fmt.Fprintln(stdout, dir)

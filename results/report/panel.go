@@ -56,18 +56,11 @@ type look struct {
 // looks gives every strategy in cells its colour and marker shape, in
 // strategy order, so that a strategy looks the same in every chart.
 func looks(cells []cell.Summary) map[string]look {
-	var names []string
-	for _, c := range cells {
-		if !slices.Contains(names, c.Strategy) {
-			names = append(names, c.Strategy)
-		}
+	names := make([]string, len(cells))
+	for i, c := range cells {
+		names[i] = c.Strategy
 	}
-	slices.SortFunc(names, func(a, b string) int { return rank(strategyOrder, a, b) })
-	m := make(map[string]look, len(names))
-	for i, n := range names {
-		m[n] = look{Color: palette[i%len(palette)], Marker: i}
-	}
-	return m
+	return strategyLooks(names)
 }
 
 // panelKey holds what the cells of one panel share: everything but the
