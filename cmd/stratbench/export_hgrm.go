@@ -68,4 +68,3 @@ func (h *hgrmFlags) write(w io.Writer, srcs []*record.Source) error {
 	}
 	return hist.WritePercentiles(w, 5, time.Millisecond)
 }
-
