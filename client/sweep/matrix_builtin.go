@@ -10,7 +10,7 @@ import (
 
 // BuiltinMatrixNames lists the names [BuiltinMatrix] knows. It is shared:
 // callers must not modify it.
-var BuiltinMatrixNames = []string{"smoke", "default", "shared"}
+var BuiltinMatrixNames = []string{"smoke", "default", "shared", RatesMatrixName}
 
 // BuiltinMatrix returns a fresh copy of a built-in matrix, with every
 // default filled in. Smoke and default share one job shape, sized so that
@@ -38,6 +38,14 @@ var BuiltinMatrixNames = []string{"smoke", "default", "shared"}
 //     sends. That is 105 cells and 315 trials of 0.65 s planned, 0.67 s
 //     taken: 3 min 31 s measured on a busy 2-core host, server start-up
 //     included, under 5.
+//   - "rates": the knee probe of the latency-against-load matrix, every
+//     strategy × cpu and io, closed loop at concurrency 16, 1 trial,
+//     warm-up 200 ms and 1 s measured. `stratbench sweep --matrix rates`
+//     runs it first and sweeps [RatesMatrix] of it: the same cells open
+//     loop at up to 12 rates from the lowest knee ÷ 8 to the highest × 1.5,
+//     at most 10 cells × 12 rates × 1 trial of 1.2 s plus the drain of
+//     overloaded rates (at most the 10 s RPC timeout, in practice the
+//     backlog of 1.2 s at 1.5 × the knee: under 1 s): about 3 to 4 minutes.
 //
 // Any other name is an error.
 func BuiltinMatrix(name string) (*Matrix, error) {
@@ -66,6 +74,10 @@ func BuiltinMatrix(name string) (*Matrix, error) {
 		m.Accounts = []uint32{8}
 		m.Concurrency = []int{1, 4, 16}
 		m.Duration, m.Warmup, m.TrialsPerCell = "500ms", "150ms", 3
+	case RatesMatrixName:
+		m.Workloads = []string{"cpu", "io"}
+		m.Concurrency = []int{16}
+		m.Duration, m.Warmup, m.TrialsPerCell = "1s", "200ms", 1
 	default:
 		return nil, fmt.Errorf("matrix: unknown built-in matrix %q (want one of %v)", name, BuiltinMatrixNames)
 	}
