@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 
 	"google.golang.org/grpc"
 
@@ -80,8 +81,7 @@ func geometricRates(lo, hi float64, n int) []float64 {
 		if steps > 0 {
 			r = lo * math.Pow(hi/lo, float64(i)/float64(steps))
 		}
-		p := math.Pow(10, math.Floor(math.Log10(r))-2)
-		r = math.Round(r/p) * p
+		r, _ = strconv.ParseFloat(strconv.FormatFloat(r, 'g', 3, 64), 64)
 		if len(out) == 0 || r > out[len(out)-1] {
 			out = append(out, r)
 		}
