@@ -31,6 +31,7 @@ svg .axistitle { font-size: 12px; fill: #222; }
 svg .series { fill: none; stroke-width: 2; }
 svg .series.dashed { stroke-dasharray: 6 4; }
 svg .marker { stroke-width: 1.6; }
+svg .achieved { stroke-width: 1.2; stroke-dasharray: 2 3; }
 svg .legend { font-size: 12px; fill: #222; }
 svg .boundline { stroke: #D55E00; stroke-width: 1.4; stroke-dasharray: 5 4; }
 svg .swatch { stroke: #0003; }

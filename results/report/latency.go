@@ -181,7 +181,7 @@ func ratesChart(p panel, obj Objective) template.HTML {
 					s.path(markerPath(se.Look.Marker, pts[i][0], pts[i][1], 3.5), "marker", "fill", se.Look.Color, "stroke", se.Look.Color)
 					if q.name == "p99" && achieved > 0 && achieved < 0.95*c.TargetRPS {
 						ax := xa.sc.pos(achieved)
-						s.line(ax, pts[i][1], pts[i][0], pts[i][1], "grid", "stroke", se.Look.Color)
+						s.line(ax, pts[i][1], pts[i][0], pts[i][1], "achieved", "stroke", se.Look.Color)
 						s.path(markerPath(0, ax, pts[i][1], 4), "marker", "fill", "#fff", "stroke", se.Look.Color)
 					}
 				})
