@@ -56,11 +56,8 @@ func capacityCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	maxInFlight := fs.Int("max-in-flight", capacity.DefaultMaxInFlight, "most outstanding RPCs; a probe that reaches it is client limited")
 	maxLate := fs.String("max-late", "1%", "fraction of late sends past which a probe is client limited (the client's saturation rule is 1%); raise it only on a host whose timers are late")
 	reports := fs.String("reports", "reports", "`folder` in which to make the report folder")
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if err := parseFlagsOnly(fs, args); err != nil {
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

@@ -37,7 +37,7 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	format := fs.String("format", "benchfmt", "output `format`: benchfmt, or hgrm (one cell's HdrHistogram percentile distribution)")
 	out := fs.String("out", "", "write to this `file` instead of standard output")
 	hf := registerHgrmFlags(fs)
-	rest, err := parseFlagsAnywhere(fs, args)
+	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
