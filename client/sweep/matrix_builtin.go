@@ -45,8 +45,8 @@ var BuiltinMatrixNames = []string{"smoke", "default", "shared", RatesMatrixName}
 //     runs it first and sweeps [RatesMatrix] of it: the same cells open
 //     loop at up to 12 rates from the lowest knee ÷ 8 to the highest × 1.5,
 //     at most 10 cells × 12 rates × 1 trial of 1.2 s plus the drain of
-//     overloaded rates (at most the 10 s RPC timeout, in practice the
-//     backlog of 1.2 s at 1.5 × the knee: under 1 s): about 3 to 4 minutes.
+//     overloaded rates (at most the 10 s RPC timeout each): 120 trials,
+//     4 min 51 s measured on a busy 2-core host.
 //
 // Any other name is an error.
 func BuiltinMatrix(name string) (*Matrix, error) {

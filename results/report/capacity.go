@@ -182,7 +182,7 @@ func probeTrace(c *capacityCell) template.HTML {
 	}
 	hi = math.Max(hi, lo)
 	yt := log2Ticks(lo, hi, 8)
-	ya := axis{sc: logScale(yt[0], yt[len(yt)-1], y1, y0), ticks: yt, label: sig3, title: "offered req/s"}
+	ya := axis{sc: logScale(yt[0], math.Max(yt[len(yt)-1], hi), y1, y0), ticks: yt, label: sig3, title: "offered req/s"}
 	n := len(c.Rows)
 	xs := linearScale(0.5, float64(n)+0.5, x0, x1)
 	var xt []float64

@@ -144,16 +144,20 @@ func ratesChart(p panel, obj Objective) template.HTML {
 	}
 	yt := log10Ticks(lo, hi)
 	ya := axis{sc: logScale(yt[0], yt[len(yt)-1], y1, y0), ticks: yt, label: formatMs, title: "latency (log scale)"}
+	// An achieved rate far below every offered one (a trial that spent
+	// its time draining a backlog) is drawn at the axis's left end, half
+	// the lowest offered rate; its title keeps the value.
 	xlo, xhi := p.Levels[0], p.Levels[len(p.Levels)-1]
+	floor := xlo / 2
 	for _, se := range p.Series {
 		for _, c := range se.Cells {
 			if c.ThroughputRPS.Median > 0 {
-				xlo = math.Min(xlo, c.ThroughputRPS.Median)
+				xlo = math.Min(xlo, math.Max(c.ThroughputRPS.Median, floor))
 			}
 		}
 	}
 	xt := log2Ticks(xlo, xhi, 9)
-	xa := axis{sc: logScale(xt[0], xt[len(xt)-1], x0, x1), ticks: xt, label: sig3, title: "offered rate, req/s (log scale)"}
+	xa := axis{sc: logScale(xt[0], math.Max(xt[len(xt)-1], xhi), x0, x1), ticks: xt, label: sig3, title: "offered rate, req/s (log scale)"}
 	s := newSVG(f.w, f.h, "p50 and p99 latency against offered rate, "+panelTitle(p))
 	yAxis(s, f, ya)
 	xAxis(s, f, xa)
@@ -180,7 +184,7 @@ func ratesChart(p panel, obj Objective) template.HTML {
 				s.group(title, func() {
 					s.path(markerPath(se.Look.Marker, pts[i][0], pts[i][1], 3.5), "marker", "fill", se.Look.Color, "stroke", se.Look.Color)
 					if q.name == "p99" && achieved > 0 && achieved < 0.95*c.TargetRPS {
-						ax := xa.sc.pos(achieved)
+						ax := xa.sc.clampPos(math.Max(achieved, floor))
 						s.line(ax, pts[i][1], pts[i][0], pts[i][1], "achieved", "stroke", se.Look.Color)
 						s.path(markerPath(0, ax, pts[i][1], 4), "marker", "fill", "#fff", "stroke", se.Look.Color)
 					}
