@@ -190,7 +190,7 @@ func (r *searchRun) passesAt(rate float64) int {
 
 func (r *searchRun) run(ctx context.Context) error {
 	s := r.s
-	lo, hi := 0.0, math.Inf(1)
+	var lo, hi float64 // the highest passing and the lowest failing rate
 	for rate := s.Start; ; rate = min(rate*s.Growth, s.MaxRate) {
 		ok, err := r.probe(ctx, Grow, rate)
 		if err != nil {

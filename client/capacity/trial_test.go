@@ -39,7 +39,7 @@ import (
 // flight still stops the search.
 func TestCapacityOfRealServer(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs about 12 s of open-loop trials")
+		t.Skip("runs 12 to 40 s of open-loop trials")
 	}
 	const (
 		workers = 20
@@ -58,20 +58,32 @@ func TestCapacityOfRealServer(t *testing.T) {
 		Quantile:        obj.Quantile,
 		MaxLateFraction: 1,
 	}
-	res, err := capacity.Search{Start: 50}.Run(t.Context(), p, obj)
-	late := 0
-	for _, pr := range res.Probes {
-		t.Logf("%2d %-7s %6.1f/s achieved %6.1f/s p50 %v p99 %v %v %s", pr.Step, pr.Phase, pr.Rate, pr.Achieved, pr.P50, pr.P99, pr.Verdict, pr.Reason)
-		if pr.LateFraction > 0.01 {
-			late++
+	// A stall of the host (seconds, on a shared CI machine running other
+	// packages' tests) fails probes below capacity and so can only lower
+	// the answer: an answer too low is retried, up to attempts searches in
+	// all; an answer above capacity fails at once.
+	const attempts = 3
+	for a := 1; a <= attempts; a++ {
+		res, err := capacity.Search{Start: 50}.Run(t.Context(), p, obj)
+		late := 0
+		for _, pr := range res.Probes {
+			t.Logf("%d.%2d %-7s %6.1f/s achieved %6.1f/s p50 %v p99 %v %v %s", a, pr.Step, pr.Phase, pr.Rate, pr.Achieved, pr.P50, pr.P99, pr.Verdict, pr.Reason)
+			if pr.LateFraction > 0.01 {
+				late++
+			}
 		}
+		t.Logf("%d of %d probes had more than 1%% of sends late", late, len(res.Probes))
+		if err != nil {
+			t.Fatalf("search: %v", err)
+		}
+		checkTrace(t, res, 3)
+		if res.Capacity > want {
+			t.Fatalf("capacity %.1f/s, above the true %v/s", res.Capacity, want)
+		}
+		if res.Capacity >= 0.9*want {
+			return
+		}
+		t.Logf("search %d: capacity %.1f/s, more than 10%% below %v/s", a, res.Capacity, want)
 	}
-	t.Logf("%d of %d probes had more than 1%% of sends late", late, len(res.Probes))
-	if err != nil {
-		t.Fatalf("search: %v", err)
-	}
-	if res.Capacity > want || res.Capacity < 0.9*want {
-		t.Errorf("capacity %.1f/s, want within 10%% below %v/s", res.Capacity, want)
-	}
-	checkTrace(t, res, 3)
+	t.Errorf("%d searches all landed more than 10%% below %v/s", attempts, want)
 }
