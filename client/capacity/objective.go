@@ -43,7 +43,8 @@ func ParseSLO(s string) (Objective, error) {
 	if err != nil || d <= 0 {
 		return Objective{}, fmt.Errorf("slo %q: bound %q is not a Go duration above 0 such as 50ms", s, bound)
 	}
-	return Objective{Quantile: pct / 100, Bound: d}, nil
+	// Rounded so that p99.9 is 0.999, not 0.9990000000000001.
+	return Objective{Quantile: math.Round(pct*1e7) / 1e9, Bound: d}, nil
 }
 
 // ParseErrorRate parses an error-rate limit given as a percentage ("0.1%")
@@ -76,7 +77,7 @@ func (o Objective) Validate() error {
 
 // Name returns the percentile's name, such as "p99" or "p99.9".
 func (o Objective) Name() string {
-	return "p" + strconv.FormatFloat(o.Quantile*100, 'f', -1, 64)
+	return "p" + strconv.FormatFloat(math.Round(o.Quantile*1e9)/1e7, 'f', -1, 64)
 }
 
 // String returns o as "p99<=50ms errors<=0.1%", the form of the CSV's
