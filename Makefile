@@ -14,6 +14,8 @@ FUZZTIME ?= 10s
 SOAK_DURATION ?= 2m
 SOAK_TIMEOUT ?= 30m
 SOAK_FLAGS ?=
+SLO      ?= p99=50ms
+CAPACITY_FLAGS ?=
 
 .PHONY: help
 help: ## Show this help.
@@ -78,4 +80,13 @@ bench-report: build ## Sweep MATRIX (default|smoke|shared|libraries|FILE) agains
 	if [ -z "$$dir" ] || [ ! -s "$$dir/results.csv" ]; then echo "bench-report: no results written" >&2; exit 1; fi; \
 	echo "results: $$dir"; \
 	$(BIN) report "$$dir" | tail -n 1; \
+	exit $$status
+
+.PHONY: capacity
+capacity: build ## Capacity of every strategy × cpu and mixed under SLO (default p99=50ms) against TARGET (or a local server): capacity.csv and capacity.html, at most 8.6 min.
+	@# Worst case: 10 cells × 16 probes × (0.2 s warm-up + 1 s measured + 2 s drain within the RPC timeout) = 512 s.
+	@status=0; dir="$$($(BIN) capacity --matrix capacity --slo $(SLO) --start 25 --max-rate 100000 --max-probes 16 \
+		--warmup 200ms --duration 1s --timeout 2s --reports $(REPORTS) $(if $(TARGET),--target $(TARGET)) $(CAPACITY_FLAGS) | tee /dev/stderr | tail -n 1)" || status=$$?; \
+	if [ -z "$$dir" ] || [ ! -s "$$dir/capacity.csv" ]; then echo "capacity: no capacity.csv written" >&2; exit 1; fi; \
+	echo "capacity: $$dir/capacity.html"; \
 	exit $$status

@@ -34,6 +34,7 @@ type openLoop struct {
 	// returns.
 	unsentFrom int
 	unsent     uint64
+	capped bool // a send waited because maxInFlight RPCs were outstanding; read after run returns
 }
 
 // openSend is one scheduled request.
@@ -117,6 +118,7 @@ func (o *openLoop) dispatch(ctx context.Context, s openSend) bool {
 	}
 	// Every sender is busy: the server holds MaxInFlight RPCs.
 	s.backlogged = true
+	o.capped = true
 	select {
 	case o.work <- s:
 		o.heldUntil = o.phase.clk.now()

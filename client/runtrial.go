@@ -135,6 +135,7 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 	}
 	if open != nil && open.unsent > 0 {
 		t.Unsent = open.unsent
+		t.InFlightCapped = open.capped
 		t.LateSends += open.unsent
 		t.Hist.Unsent = histogram.New()
 		open.recordUnsent(t.Hist.Unsent, end)

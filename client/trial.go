@@ -76,6 +76,10 @@ type Trial struct {
 	// They are not in Requests; Hist.Unsent holds their time from intended
 	// send to the trial's end.
 	Unsent uint64
+	// InFlightCapped reports that an open-loop send, in warm-up or
+	// measured, had to wait because Load.MaxInFlight RPCs were outstanding:
+	// the client's cap, not the server, held the schedule back.
+	InFlightCapped bool
 	// Hist holds the merged histograms: Latency (successful RPCs, measured
 	// from the intended send time in open loop), Uncorrected (the same RPCs
 	// from their actual send), Errors (failed RPCs, from the intended send

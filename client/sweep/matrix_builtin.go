@@ -11,7 +11,7 @@ import (
 
 // BuiltinMatrixNames lists the names [BuiltinMatrix] knows. It is shared:
 // callers must not modify it.
-var BuiltinMatrixNames = []string{"smoke", "default", "shared", "libraries"}
+var BuiltinMatrixNames = []string{"smoke", "default", "shared", "libraries", RatesMatrixName}
 
 // BuiltinMatrix returns a fresh copy of a built-in matrix, with every
 // default filled in. Smoke and default share one job shape, sized so that
@@ -46,6 +46,14 @@ var BuiltinMatrixNames = []string{"smoke", "default", "shared", "libraries"}
 //     800 ms measured, in the job shape of default: 96 cells, 480 trials
 //     of 1 s planned (8 min); with default's 45 ms a trial beyond its
 //     plan, about 8.4 minutes on a 2-core host, under 10.
+//   - "rates": the knee probe of the latency-against-load matrix, every
+//     strategy × cpu and io, closed loop at concurrency 16, 1 trial,
+//     warm-up 200 ms and 1 s measured. `stratbench sweep --matrix rates`
+//     runs it first and sweeps [RatesMatrix] of it: the same cells open
+//     loop at up to 12 rates from the lowest knee ÷ 8 to the highest × 1.5,
+//     at most 10 cells × 12 rates × 1 trial of 1.2 s plus the drain of
+//     overloaded rates (at most the 10 s RPC timeout each): 120 trials,
+//     4 min 51 s measured on a busy 2-core host.
 //
 // Any other name is an error.
 func BuiltinMatrix(name string) (*Matrix, error) {
@@ -80,6 +88,10 @@ func BuiltinMatrix(name string) (*Matrix, error) {
 		m.Workloads = []string{"cpu", "io"}
 		m.Concurrency = []int{1, 2, 4, 8, 16, 32}
 		m.Duration, m.Warmup, m.TrialsPerCell = "800ms", "200ms", 5
+	case RatesMatrixName:
+		m.Workloads = []string{"cpu", "io"}
+		m.Concurrency = []int{16}
+		m.Duration, m.Warmup, m.TrialsPerCell = "1s", "200ms", 1
 	default:
 		return nil, fmt.Errorf("matrix: unknown built-in matrix %q (want one of %v)", name, BuiltinMatrixNames)
 	}

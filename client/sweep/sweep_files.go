@@ -23,8 +23,17 @@ import (
 // reportTimeFormat is the UTC timestamp of a report folder's name.
 const reportTimeFormat = "20060102T150405Z"
 
+// NewFolder makes a new report folder under reports, named and laid out
+// as a sweep's (<server host>-<UTC time>, with HostsFile, HistDir and,
+// when m is not nil, MatrixFile), for another command's results such as
+// `stratbench capacity`, and returns its path.
+func NewFolder(reports string, m *Matrix, server *pb.InfoResponse, client hostinfo.Fingerprint) (string, error) {
+	return createReport(reports, m, server, client)
+}
+
 // createReport makes a new report folder under reports for a sweep of m
-// against server, and writes its MatrixFile, HostsFile and HistDir.
+// against server, and writes its MatrixFile (unless m is nil), HostsFile
+// and HistDir.
 func createReport(reports string, m *Matrix, server *pb.InfoResponse, client hostinfo.Fingerprint) (string, error) {
 	if err := os.MkdirAll(reports, 0o755); err != nil {
 		return "", fmt.Errorf("sweep: reports folder: %w", err)
@@ -46,12 +55,14 @@ func createReport(reports string, m *Matrix, server *pb.InfoResponse, client hos
 	if err := os.Mkdir(filepath.Join(dir, HistDir), 0o755); err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
-	mj, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return dir, fmt.Errorf("sweep: encode matrix: %w", err)
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, MatrixFile), append(mj, '\n')); err != nil {
-		return dir, fmt.Errorf("sweep: %w", err)
+	if m != nil {
+		mj, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return dir, fmt.Errorf("sweep: encode matrix: %w", err)
+		}
+		if err := atomicfile.WriteFile(filepath.Join(dir, MatrixFile), append(mj, '\n')); err != nil {
+			return dir, fmt.Errorf("sweep: %w", err)
+		}
 	}
 	hj, err := hostsJSON(server, client)
 	if err != nil {

@@ -22,6 +22,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"info", "a"}, 2},
 		{[]string{"serve", "a"}, 2},
 		{[]string{"sweep", "a"}, 2},
+		{[]string{"capacity", "a"}, 2},
 		{[]string{"report"}, 2},
 		{[]string{"compare", "a"}, 2},
 		{[]string{"export"}, 2},

@@ -22,7 +22,10 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: stratbench export --format benchfmt [--out FILE] DIR|CSV...\n\n"+
+		fmt.Fprintln(fs.Output(), "usage: stratbench export --format benchfmt|hgrm [--out FILE] DIR|CSV...\n\n"+
+			"--format hgrm writes one cell's latency histogram (--cell, --histogram), merged over its\n"+
+			"complete trials, as HdrHistogram's percentile distribution text (values in ms) for\n"+
+			"HdrHistogram's plotFiles.html. --format benchfmt:\n"+
 			"Writes every complete trial in the Go benchmark format, one line per trial:\n"+
 			"  BenchmarkRun/strategy=pool/workload=cpu/... 1 <v> tasks/s <v> p99-ns <v> p50-ns\n"+
 			"after configuration lines (goos, goarch, cpu, host, ...). Compare with benchstat:\n"+
@@ -31,14 +34,15 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			"  go tool -modfile=tools/go.mod benchstat -col /strategy a.txt")
 		fs.PrintDefaults()
 	}
-	format := fs.String("format", "benchfmt", "output `format`; only benchfmt")
+	format := fs.String("format", "benchfmt", "output `format`: benchfmt, or hgrm (one cell's HdrHistogram percentile distribution)")
 	out := fs.String("out", "", "write to this `file` instead of standard output")
+	hf := registerHgrmFlags(fs)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if *format != "benchfmt" {
-		return usageError{fmt.Errorf("--format %q is not supported; want benchfmt", *format)}
+	if *format != "benchfmt" && *format != "hgrm" {
+		return usageError{fmt.Errorf("--format %q is not supported; want benchfmt or hgrm", *format)}
 	}
 	if len(rest) == 0 {
 		return usageError{errors.New("give at least one result folder or CSV file")}
@@ -48,7 +52,11 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("export: %w", err)
 	}
 	var buf bytes.Buffer
-	if err := benchfmt.Write(&buf, srcs); err != nil {
+	if *format == "hgrm" {
+		if err := hf.write(&buf, srcs); err != nil {
+			return err
+		}
+	} else if err := benchfmt.Write(&buf, srcs); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	if *out == "" {

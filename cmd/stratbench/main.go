@@ -3,6 +3,7 @@
 //	stratbench serve   run the BenchService server
 //	stratbench run     drive one cell (strategy × workload × load) and report it
 //	stratbench sweep   run a matrix of cells and write a report folder
+//	stratbench capacity find each cell's sustainable rate under a latency objective
 //	stratbench info    print a server's host fingerprint and limits
 //	stratbench report  render report.html and summary.csv from results
 //	stratbench compare compare two result folders, with significance tests
@@ -35,6 +36,7 @@ func commands() []command {
 		{"serve", "run the BenchService server", serveCmd},
 		{"run", "drive one cell and report throughput and latency", runCmd},
 		{"sweep", "run a matrix of cells and write a report folder", sweepCmd},
+		{"capacity", "find the highest rate each cell sustains under a latency objective", capacityCmd},
 		{"info", "print a server's host fingerprint and limits", infoCmd},
 		{"report", "render report.html and summary.csv from result folders or CSVs", reportCmd},
 		{"compare", "compare two result folders cell by cell, with significance", compareCmd},
@@ -88,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		if c.name == "run" || c.name == "sweep" {
+		if c.name == "run" || c.name == "sweep" || c.name == "capacity" {
 			tuneClientGC()
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/stratbench/stratbench/client/capacity"
 	"github.com/stratbench/stratbench/results/cell"
 	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/results/report"
@@ -33,6 +34,7 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		fs.PrintDefaults()
 	}
 	out := fs.String("out", "", "write into this `folder` instead of beside the first input")
+	sloFlag := fs.String("slo", "p99=50ms", "latency objective drawn on latency.html's charts, PERCENTILE=DURATION")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +50,10 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	obj, err := capacity.ParseSLO(*sloFlag)
+	if err != nil {
+		return usageError{fmt.Errorf("--slo: %w", err)}
+	}
 	dir := *out
 	if dir == "" {
 		dir = filepath.Dir(srcs[0].CSV)
@@ -59,6 +65,11 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stderr, "report: %d cells from %d rows; wrote %s\n", len(rep.Cells), countRows(srcs), filepath.Join(dir, report.SummaryFile))
+	if lp, err := writeLatencyPage(dir, srcs, rep.Cells, obj); err != nil {
+		return err
+	} else if lp != "" {
+		fmt.Fprintf(stderr, "report: wrote %s\n", lp)
+	}
 	fmt.Fprintln(stdout, path)
 	return nil
 }

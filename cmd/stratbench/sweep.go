@@ -83,6 +83,10 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	if *resume != "" {
 		m = nil // Sweep reads it again, from the folder it resumes
+	} else if *matrix == sweep.RatesMatrixName {
+		if m, err = sweep.RatesMatrix(ctx, s.Conns, m, stderr); err != nil {
+			return err
+		}
 	}
 	dir, err := sweep.Run(ctx, s.Conns, m, opts)
 	if err != nil && conn.target != "" && strings.HasSuffix(err.Error(), "--resume "+dir) {
