@@ -29,24 +29,13 @@ var errUnauthenticated = status.Error(codes.Unauthenticated, "missing or invalid
 // metadata on every RPC except the health service, comparing tokens in
 // constant time.
 func TokenAuth(token string) (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
-	want := sha256.Sum256([]byte(token))
+	ok := bearer(token)
 	check := func(ctx context.Context, method string) error {
 		if strings.HasPrefix(method, "/"+healthpb.Health_ServiceDesc.ServiceName+"/") {
 			return nil
 		}
 		md, _ := metadata.FromIncomingContext(ctx)
-		vals := md.Get("authorization")
-		if len(vals) != 1 {
-			return errUnauthenticated
-		}
-		got, ok := strings.CutPrefix(vals[0], "Bearer ")
-		if !ok {
-			return errUnauthenticated
-		}
-		// Comparing digests keeps the comparison constant-time whatever
-		// the length of the presented token.
-		sum := sha256.Sum256([]byte(got))
-		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+		if !ok(md.Get("authorization")) {
 			return errUnauthenticated
 		}
 		return nil
@@ -64,4 +53,23 @@ func TokenAuth(token string) (grpc.UnaryServerInterceptor, grpc.StreamServerInte
 		return handler(srv, ss)
 	}
 	return unary, stream
+}
+
+// bearer returns a check that values hold exactly one `Bearer TOKEN` with
+// this token, comparing in constant time.
+func bearer(token string) func(values []string) bool {
+	want := sha256.Sum256([]byte(token))
+	return func(values []string) bool {
+		if len(values) != 1 {
+			return false
+		}
+		got, ok := strings.CutPrefix(values[0], "Bearer ")
+		if !ok {
+			return false
+		}
+		// Comparing digests keeps the comparison constant-time whatever
+		// the length of the presented token.
+		sum := sha256.Sum256([]byte(got))
+		return subtle.ConstantTimeCompare(sum[:], want[:]) == 1
+	}
 }

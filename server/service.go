@@ -32,6 +32,7 @@ type Service struct {
 	inFlight atomic.Int64
 	tasks    atomic.Int64 // tasks of the executing jobs
 	jobs     sync.WaitGroup
+	metrics  *Metrics // nil unless NewMetrics attached one
 
 	// abort ends every running job when cancelled; see Abort.
 	abort       context.Context
@@ -73,12 +74,14 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 	admitted := time.Now()
 	if n := s.inFlight.Add(1); n > int64(s.limits.MaxJobsInFlight) {
 		s.inFlight.Add(-1)
+		s.metrics.refusedBy(RefusedMaxJobs)
 		return nil, status.Errorf(codes.ResourceExhausted,
 			"server busy: %d jobs in flight, limit %d (serve --max-jobs)", n-1, s.limits.MaxJobsInFlight)
 	}
 	if n := s.tasks.Add(int64(job.Tasks)); n > int64(s.limits.MaxTasksInFlight) {
 		s.tasks.Add(-int64(job.Tasks))
 		s.inFlight.Add(-1)
+		s.metrics.refusedBy(RefusedMaxTasksInFlight)
 		return nil, status.Errorf(codes.ResourceExhausted,
 			"server busy: %d tasks in flight, this job's %d would pass the limit %d (serve --max-tasks-in-flight)",
 			n-int64(job.Tasks), job.Tasks, s.limits.MaxTasksInFlight)
@@ -109,6 +112,7 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 	})
 	// Every task has ended: the strategy returns only then.
 	out := state.Close()
+	s.metrics.jobEnded(job, res, time.Since(admitted))
 	if err != nil {
 		return nil, s.runError(ctx, err)
 	}
@@ -138,6 +142,7 @@ func (s *Service) strategy(job Job) (strategies.Strategy, error) {
 	st, err := s.registry.Get(job.Strategy, job.Parallelism)
 	switch {
 	case errors.Is(err, strategies.ErrRegistryFull):
+		s.metrics.refusedBy(RefusedMaxSharedStrategies)
 		return nil, status.Errorf(codes.ResourceExhausted,
 			"scope SCOPE_SERVER: %v (serve --max-shared-strategies); reuse a parallelism already in use", err)
 	case errors.Is(err, strategies.ErrRegistryClosed):
