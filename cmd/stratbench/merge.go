@@ -27,9 +27,14 @@ func mergeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 			"Merges the results of load clients that ran the same cells at the same time\n"+
 			"against one server (for example the pods of deploy/k8s/): histograms added\n"+
 			"exactly, throughputs and counts summed, percentiles recomputed. OUT is a new\n"+
-			"result folder: results.csv, hist/, hosts.json.")
+			"result folder: results.csv, hist/, hosts.json.\n\n"+
+			"A trial whose measured windows started more than --window-tolerance apart\n"+
+			"across the inputs (started_at) is left out and listed: those clients did not\n"+
+			"load the server together. So is a trial that a client skipped on a lock-step\n"+
+			"schedule (--start-at; its schedule.json records the skip).")
 		fs.PrintDefaults()
 	}
+	tol := fs.Duration("window-tolerance", merge.DefaultWindowTolerance, "leave out trials whose measured windows started further apart than this across the inputs; 0 turns the check off")
 	rest, err := parseFlagsAnywhere(fs, args)
 	if err != nil {
 		return err
@@ -42,14 +47,27 @@ func mergeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
+	if *tol < 0 {
+		return usageError{fmt.Errorf("--window-tolerance %v is negative", *tol)}
+	}
+	srcs, excluded, err := merge.Align(srcs, *tol)
+	if err != nil {
+		return err
+	}
+	for _, e := range excluded {
+		fmt.Fprintln(stderr, "merge: left out", e)
+	}
 	trials, err := merge.Clients(srcs)
 	if err != nil {
 		return err
 	}
+	if len(trials) == 0 {
+		return fmt.Errorf("merge: all %d trials were left out; nothing to merge", len(excluded))
+	}
 	if err := merge.WriteFolder(out, srcs, trials); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "merge: %d trials from %d clients\n", len(trials), len(srcs))
+	fmt.Fprintf(stderr, "merge: %d trials from %d clients (%d left out)\n", len(trials), len(srcs), len(excluded))
 	fmt.Fprintln(stdout, out)
 	return nil
 }
