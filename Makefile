@@ -74,6 +74,10 @@ e2e: ## Render a real sweep's report in headless Chromium (apt-get install chrom
 e2e-browser: ## Smoke sweeps' report and compare.html in headless Chromium: offline, no console errors, marks in every chart; screenshots in artifacts/browser.
 	scripts/e2e/browser.sh artifacts/browser
 
+.PHONY: multi-client
+multi-client: ## Two clients in lock-step (sweep --start-at) against one local server, merged; checks merged tasks/s = sum of the clients' within 1% (about 40 s).
+	scripts/multi-client.sh
+
 .PHONY: bench-client
 bench-client: ## Client targets with the real binary: open loop at 5000/s (< 1% late), RSS of 60 s vs 10 s (≤ 1.2×).
 	scripts/bench-client.sh

@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/stratbench/stratbench/results/merge"
 	"github.com/stratbench/stratbench/results/record"
@@ -43,6 +46,11 @@ func mergeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{errors.New("want an output folder and at least two inputs (merge OUT IN IN…)")}
 	}
 	out, ins := rest[0], rest[1:]
+	for i, in := range ins {
+		if ins[i], err = sweepFolderIn(in); err != nil {
+			return err
+		}
+	}
 	srcs, err := record.LoadSources(ins...)
 	if err != nil {
 		return fmt.Errorf("merge: %w", err)
@@ -70,4 +78,36 @@ func mergeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	fmt.Fprintf(stderr, "merge: %d trials from %d clients (%d left out)\n", len(trials), len(srcs), len(excluded))
 	fmt.Fprintln(stdout, out)
 	return nil
+}
+
+// sweepFolderIn returns path, or, when path is a folder without a
+// results.csv that holds exactly one result folder (a client's --reports
+// folder after one sweep), that folder. It refuses a reports folder holding
+// several, naming them.
+func sweepFolderIn(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil || !st.IsDir() {
+		return path, nil // LoadSources reports it
+	}
+	if _, err := os.Stat(filepath.Join(path, record.FolderCSV)); err == nil {
+		return path, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return "", fmt.Errorf("merge: %w", err)
+	}
+	var found []string
+	for _, e := range entries {
+		sub := filepath.Join(path, e.Name())
+		if _, err := os.Stat(filepath.Join(sub, record.FolderCSV)); e.IsDir() && err == nil {
+			found = append(found, sub)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", fmt.Errorf("merge: %s holds no %s, nor a result folder that does", path, record.FolderCSV)
+	}
+	return "", fmt.Errorf("merge: %s holds %d result folders (%s); name the one to merge", path, len(found), strings.Join(found, ", "))
 }
