@@ -22,7 +22,9 @@ type Excluded struct {
 	Reason string
 }
 
-func (e Excluded) String() string { return fmt.Sprintf("cell %s trial %d: %s", e.Cell, e.Trial, e.Reason) }
+func (e Excluded) String() string {
+	return fmt.Sprintf("cell %s trial %d: %s", e.Cell, e.Trial, e.Reason)
+}
 
 // Align returns copies of srcs holding only the trials that Clients can
 // merge honestly, and the trials it left out:
