@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,11 +14,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
@@ -36,26 +32,9 @@ func startWithMetrics(t *testing.T, l server.Limits) (pb.BenchServiceClient, *ht
 	m := server.NewMetrics(svc)
 	gs, _ := server.NewGRPCServer(svc, l, m.ServerOptions()...)
 	m.Init(gs)
-	lis := bufconn.Listen(1 << 20)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = gs.Serve(lis)
-	}()
-	conn, err := grpc.NewClient("passthrough:///bufnet",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := serveBufconn(t, svc, gs)
 	hs := httptest.NewServer(m.Handler(metricsToken))
-	t.Cleanup(func() {
-		hs.Close()
-		conn.Close()
-		gs.Stop()
-		<-done
-		svc.Close()
-	})
+	t.Cleanup(hs.Close)
 	return pb.NewBenchServiceClient(conn), hs
 }
 
@@ -129,8 +108,9 @@ func TestMetricsMatchResponses(t *testing.T) {
 		longDone <- err
 	}()
 	var fams map[string]*dto.MetricFamily
+	// Admission counts the job, then its tasks: wait for both.
 	for range 2000 {
-		if fams = scrape(t, hs); value(fams, "stratbench_jobs_in_flight") == 1 {
+		if fams = scrape(t, hs); value(fams, "stratbench_jobs_in_flight") == 1 && value(fams, "stratbench_tasks_in_flight") == 7 {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)

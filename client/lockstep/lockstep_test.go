@@ -3,12 +3,14 @@ package lockstep_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/stratbench/stratbench/client/lockstep"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 func TestParseStart(t *testing.T) {
@@ -151,4 +153,35 @@ func TestWaitWithinTolerance(t *testing.T) {
 			t.Errorf("cancelled wait: %v", err)
 		}
 	})
+}
+
+// TestRecorderWritesSkips: the recorder writes the schedule at once and
+// again with each skip; a slot reached in time is not a skip.
+func TestRecorderWritesSkips(t *testing.T) {
+	path := filepath.Join(t.TempDir(), record.FolderSchedule)
+	synctest.Test(t, func(t *testing.T) {
+		s, _ := lockstep.New(time.Now(), 100*time.Millisecond, time.Second, 400*time.Millisecond)
+		r, err := lockstep.NewRecorder(s, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if late, err := r.WaitTrial(t.Context(), 0, "cell-a", 1); late != nil || err != nil {
+			t.Fatalf("slot 0: %v %v", late, err)
+		}
+		time.Sleep(3 * time.Second) // slot 1 started 1.5 s ago
+		late, err := r.WaitTrial(t.Context(), 1, "cell-b", 1)
+		if err != nil || late == nil || late.By != 1500*time.Millisecond {
+			t.Fatalf("slot 1: %v %v", late, err)
+		}
+		if late, err := r.WaitTrial(t.Context(), 2, "cell-c", 1); late != nil || err != nil {
+			t.Fatalf("slot 2: %v %v", late, err)
+		}
+	})
+	got, err := record.ReadScheduleFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.SlotS != 1.5 || got.WarmupS != 0.1 || len(got.Skipped) != 1 || got.Skipped[0] != (record.Skip{Slot: 1, Cell: "cell-b", Trial: 1, LateByS: 1.5}) {
+		t.Errorf("schedule.json: %+v", got)
+	}
 }

@@ -16,16 +16,16 @@ import (
 // TestSweepStartAtSkipsLateSlots: a sweep whose start lies 2.5 slots in the
 // past skips the three slots that started before it came (more than the
 // tolerance late), records them in schedule.json, and runs the rest in
-// their slots. Slots are 1 s (50 ms measured + 950 ms gap), so the two
-// trials that run have most of a second to spare.
+// their slots. Slots are 1 s (300 ms measured + 700 ms gap), so the two
+// trials that run have 700 ms to spare.
 func TestSweepStartAtSkipsLateSlots(t *testing.T) {
 	var calls atomic.Int64
 	conns := sweepFake(t, &calls, nil)
 	m := parseMatrix(t, `{"strategies":["serial","pool","semaphore","pipeline","goroutine-per-task"],"workloads":["cpu"],
-		"concurrency":[1],"duration":"50ms","warmup":"0s","timeout":"1s","trials":1}`)
+		"concurrency":[1],"duration":"300ms","warmup":"0s","timeout":"1s","trials":1}`)
 	opts := sweepOptions(t)
 	opts.StartAt = time.Now().Add(-2500 * time.Millisecond)
-	opts.SlotGap = 950 * time.Millisecond
+	opts.SlotGap = 700 * time.Millisecond
 	var progress strings.Builder
 	opts.Progress = &progress
 	dir, err := sweep.Run(t.Context(), conns, m, opts)

@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/stratbench/stratbench/client/lockstep"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/record"
@@ -133,9 +134,9 @@ func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts 
 	if err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
-	var step *lockstepRun
+	var sched lockstep.Schedule
 	if !opts.StartAt.IsZero() {
-		if step, err = newLockstep(plan, opts.StartAt, opts.SlotGap); err != nil {
+		if sched, err = newSchedule(plan, opts.StartAt, opts.SlotGap); err != nil {
 			return dir, err
 		}
 	}
@@ -148,10 +149,11 @@ func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts 
 		if dir, err = createReport(reports, m, opts.Server, opts.Client); err != nil {
 			return dir, err
 		}
-		if step != nil {
-			if err := step.save(dir); err != nil {
-				return dir, err
-			}
+	}
+	var step *lockstep.Recorder
+	if !opts.StartAt.IsZero() {
+		if step, err = lockstep.NewRecorder(sched, filepath.Join(dir, ScheduleFile)); err != nil {
+			return dir, fmt.Errorf("sweep: %w", err)
 		}
 	}
 
@@ -186,7 +188,7 @@ func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts 
 		s.display.message("warning: " + w)
 	}
 	if step != nil {
-		s.display.message(fmt.Sprintf("lock-step: %d slots of %v from %s", len(plan), step.sched.Slot, step.sched.Start.UTC().Format(time.RFC3339Nano)))
+		s.display.message(fmt.Sprintf("lock-step: %d slots of %v from %s", len(plan), step.Slot, step.Start.UTC().Format(time.RFC3339Nano)))
 	}
 	for k, p := range plan {
 		if done[trialKey(p.Cell.Key(), p.Index)] {
@@ -196,15 +198,15 @@ func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts 
 			return dir, interrupted(dir, err)
 		}
 		if step != nil {
-			msg, skip, err := step.wait(ctx, k, p)
+			late, err := step.WaitTrial(ctx, k, p.Cell.Key(), p.Index)
 			if err != nil && ctx.Err() != nil {
 				return dir, interrupted(dir, ctx.Err())
 			}
 			if err != nil {
-				return dir, err
+				return dir, fmt.Errorf("sweep: %w", err)
 			}
-			if skip {
-				s.display.message(msg)
+			if late != nil {
+				s.display.message(fmt.Sprintf("skipped %s: %v (recorded in %s)", p.Label(), late, ScheduleFile))
 				continue
 			}
 		}

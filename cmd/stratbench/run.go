@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/lockstep"
 	"github.com/stratbench/stratbench/results/histogram"
 	"github.com/stratbench/stratbench/results/record"
 )
@@ -155,12 +156,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 			}
 		}()
 	}
-	var step *runSchedule
+	var step *lockstep.Recorder
 	if !start.IsZero() {
 		if step, err = newRunSchedule(start, load.Warmup, load.Duration, sa.gap, *out); err != nil {
 			return usageError{err}
 		}
-		fmt.Fprintf(stderr, "lock-step: %d slots of %v from %s\n", lf.trials, step.sched.Slot, start.UTC().Format(time.RFC3339Nano))
+		fmt.Fprintf(stderr, "lock-step: %d slots of %v from %s\n", lf.trials, step.Slot, start.UTC().Format(time.RFC3339Nano))
 	}
 	s, err := conn.connect(ctx, stderr)
 	if err != nil {
@@ -183,12 +184,15 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	var runErr error
 	for i := 1; i <= lf.trials && runErr == nil; i++ {
 		if step != nil {
-			skip, err := step.wait(ctx, i, cell.Key(), stderr)
+			late, err := step.WaitTrial(ctx, i-1, cell.Key(), i)
+			if late != nil {
+				fmt.Fprintf(stderr, "trial %d skipped: %v\n", i, late)
+			}
 			if err != nil {
 				runErr = err
 				break
 			}
-			if skip {
+			if late != nil {
 				continue
 			}
 		}

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
 	"time"
 
 	"github.com/stratbench/stratbench/client/lockstep"
-	"github.com/stratbench/stratbench/internal/atomicfile"
 	"github.com/stratbench/stratbench/results/record"
 )
 
@@ -36,53 +32,22 @@ func (f *startAtFlags) start(now time.Time) (time.Time, error) {
 	return lockstep.ParseStart(f.at, now)
 }
 
-// runSchedule is the lock-step schedule of `run --start-at`: trial i in slot
-// i−1. It records skips in the schedule.json of the --out folder when --out
-// is a result folder's results.csv.
-type runSchedule struct {
-	sched lockstep.Schedule
-	file  record.Schedule
-	path  string // "" when skips are only reported
-}
-
-func newRunSchedule(start time.Time, warmup, duration, gap time.Duration, out string) (*runSchedule, error) {
+// newRunSchedule returns the lock-step schedule of `run --start-at`: trial
+// i in slot i−1. It records skips in the schedule.json of the --out folder
+// when out is a result folder's results.csv; otherwise they are only
+// reported on stderr.
+func newRunSchedule(start time.Time, warmup, duration, gap time.Duration, out string) (*lockstep.Recorder, error) {
 	sched, err := lockstep.New(start, warmup, duration, gap)
 	if err != nil {
 		return nil, err
 	}
-	r := &runSchedule{sched: sched, file: record.Schedule{StartAt: start.UTC(), SlotS: sched.Slot.Seconds(),
-		WarmupS: warmup.Seconds(), ToleranceS: lockstep.Tolerance.Seconds(), Skipped: []record.Skip{}}}
+	path := ""
 	if out != "" && filepath.Base(out) == record.FolderCSV {
-		r.path = filepath.Join(filepath.Dir(out), record.FolderSchedule)
-		if err := r.save(); err != nil {
-			return nil, err
-		}
+		path = filepath.Join(filepath.Dir(out), record.FolderSchedule)
+	}
+	r, err := lockstep.NewRecorder(sched, path)
+	if err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
 	}
 	return r, nil
-}
-
-func (r *runSchedule) save() error {
-	if r.path == "" {
-		return nil
-	}
-	b, err := r.file.Encode()
-	if err == nil {
-		err = atomicfile.WriteFile(r.path, b)
-	}
-	if err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	return nil
-}
-
-// wait waits for trial i's slot; it reports true after recording a skip.
-func (r *runSchedule) wait(ctx context.Context, i int, cellKey string, stderr io.Writer) (bool, error) {
-	err := r.sched.Wait(ctx, i-1)
-	var late *lockstep.LateError
-	if !errors.As(err, &late) {
-		return false, err
-	}
-	fmt.Fprintf(stderr, "trial %d skipped: %v\n", i, late)
-	r.file.Skipped = append(r.file.Skipped, record.Skip{Slot: i - 1, Cell: cellKey, Trial: i, LateByS: late.By.Seconds()})
-	return true, r.save()
 }
