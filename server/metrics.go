@@ -8,8 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"google.golang.org/grpc"
 
+	"github.com/stratbench/stratbench/internal/vocab/word"
 	"github.com/stratbench/stratbench/strategies"
-	"github.com/stratbench/stratbench/workload"
 )
 
 // The limits an admission can be refused by: the value of the limit label of
@@ -78,11 +78,11 @@ func NewMetrics(svc *Service) *Metrics {
 	for _, l := range []string{RefusedMaxJobs, RefusedMaxTasksInFlight, RefusedMaxSharedStrategies} {
 		m.refused.WithLabelValues(l)
 	}
-	for _, s := range strategies.Kinds {
-		m.duration.WithLabelValues(s.String())
-		for _, w := range []workload.Kind{workload.CPU, workload.IO, workload.Mixed, workload.Counter, workload.Transfer} {
+	for _, s := range word.StrategyWords {
+		m.duration.WithLabelValues(s)
+		for _, w := range word.WorkloadWords {
 			for _, o := range []string{OutcomeCompleted, OutcomeFailed, OutcomeCancelled} {
-				m.tasks.WithLabelValues(s.String(), w.String(), o)
+				m.tasks.WithLabelValues(s, w, o)
 			}
 		}
 	}

@@ -40,7 +40,7 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	out := fs.String("out", ".", "write compare.csv and compare.html into this `folder`")
 	failOn := fs.String("fail-on-regression", "", "exit 1 when a cell of B is significantly (p < 0.05) worse than A by more than this `percentage`, such as 5%: tasks/s lower or p99 longer")
-	rest, err := parseFlagsAnywhere(fs, args)
+	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
@@ -111,27 +111,4 @@ func gateRegressions(cmp *compare.Comparison, threshold float64, given string, s
 		fmt.Fprintln(stderr, "compare: regression:", r)
 	}
 	return fmt.Errorf("%d regressions by more than %s in %d cells compared", len(regs), given, len(cmp.Cells))
-}
-
-// parseFlagsAnywhere parses args with fs, accepting flags after the
-// positional arguments too (`compare A B --out DIR`), and returns the
-// positional arguments in order. After "--" every argument is positional.
-func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		// fs.Parse stops at the first positional argument, or just after a
-		// "--", which it consumes.
-		next := len(args) - fs.NArg()
-		if next > 0 && args[next-1] == "--" {
-			return append(rest, fs.Args()...), nil
-		}
-		if fs.NArg() == 0 {
-			return rest, nil
-		}
-		rest = append(rest, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }

@@ -57,7 +57,7 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	format := fs.String("format", formatBenchfmt, "output `format`: benchfmt, github-action-benchmark, bmf or json")
 	out := fs.String("out", "", "write to this `file` instead of standard output (a folder for github-action-benchmark)")
-	rest, err := parseFlagsAnywhere(fs, args)
+	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}

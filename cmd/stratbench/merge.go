@@ -38,7 +38,7 @@ func mergeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		fs.PrintDefaults()
 	}
 	tol := fs.Duration("window-tolerance", merge.DefaultWindowTolerance, "leave out trials whose measured windows started further apart than this across the inputs; 0 turns the check off")
-	rest, err := parseFlagsAnywhere(fs, args)
+	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}

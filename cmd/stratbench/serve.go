@@ -35,11 +35,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus /metrics on this address (host:port; off when empty); the same TLS, token and loopback rules as --addr")
 	limits := server.DefaultLimits()
 	limits.RegisterFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if err := parseFlagsOnly(fs, args); err != nil {
+		return err
 	}
 	if err := checkServeFlags(limits, *grace, *rounds); err != nil {
 		return usageError{err}
