@@ -11,6 +11,8 @@ TARGET   ?=
 REPORTS  ?= reports
 BENCHTIME ?= 1s
 FUZZTIME ?= 10s
+# RACE: auto (-race when cgo works, else without it and a notice), on, off.
+RACE     ?= auto
 SOAK_DURATION ?= 2m
 SOAK_TIMEOUT ?= 30m
 SOAK_FLAGS ?=
@@ -43,8 +45,16 @@ lint: ## buf lint, go vet, gofmt and staticcheck.
 	$(TOOL) staticcheck ./...
 
 .PHONY: test
-test: ## Run every test under the race detector.
-	$(GO) test -race -count=1 ./...
+test: ## Run every test under the race detector (without it, and saying so, where cgo is off: no C compiler).
+	@case "$(RACE)" in \
+	on) race=-race ;; \
+	off) race= ;; \
+	auto) if [ "$$($(GO) env CGO_ENABLED)" = 1 ]; then race=-race; else race=; \
+		echo "make test: cgo is off (no C compiler found), so the tests run WITHOUT the race detector; install gcc for -race"; fi ;; \
+	*) echo "make test: RACE=$(RACE); must be auto, on or off" >&2; exit 2 ;; \
+	esac; \
+	echo "$(GO) test $$race -count=1 ./..."; \
+	$(GO) test $$race -count=1 ./...
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target (found by go test -list) for FUZZTIME (default 10s) each.
@@ -61,6 +71,14 @@ bench: ## Go benchmarks (benchstat-readable) into bench.txt.
 .PHONY: e2e
 e2e: ## Render a real sweep's report in headless Chromium (apt-get install chromium first; skipped without it).
 	bash scripts/e2e/report.sh
+
+.PHONY: e2e-browser
+e2e-browser: ## Smoke sweeps' report and compare.html in headless Chromium: offline, no console errors, marks in every chart; screenshots in artifacts/browser.
+	scripts/e2e/browser.sh artifacts/browser
+
+.PHONY: multi-client
+multi-client: ## Two clients in lock-step (sweep --start-at) against one local server, merged; checks merged tasks/s = sum of the clients' within 1% (about 40 s).
+	scripts/multi-client.sh
 
 .PHONY: bench-client
 bench-client: ## Client targets with the real binary: open loop at 5000/s (< 1% late), RSS of 60 s vs 10 s (≤ 1.2×).

@@ -34,7 +34,7 @@ type openLoop struct {
 	// returns.
 	unsentFrom int
 	unsent     uint64
-	capped bool // a send waited because maxInFlight RPCs were outstanding; read after run returns
+	capped     bool // a send waited because maxInFlight RPCs were outstanding; read after run returns
 }
 
 // openSend is one scheduled request.

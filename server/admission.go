@@ -62,6 +62,9 @@ type admission struct {
 	// CPU work is refused while some is in flight. nil: not watched.
 	schedP99 func() time.Duration
 	maxSched time.Duration
+	// refused, if not nil, is told the limit (a Refused… name) of every
+	// refusal admit makes.
+	refused func(limit string)
 }
 
 func newAdmission(l Limits) *admission {
@@ -95,28 +98,30 @@ func (a *admission) fits(c cost) error {
 // ResourceExhausted status naming the budget that is spent.
 func (a *admission) admit(c cost) (release func(), err error) {
 	type step struct {
-		g    *gauge
-		n    int64
-		busy func(used int64) error
+		g     *gauge
+		n     int64
+		limit string
+		busy  func(used int64) error
 	}
 	if c.cpu > 0 && a.schedP99 != nil && a.cpu.used.Load() > 0 {
 		if p := a.schedP99(); p > a.maxSched {
+			a.refuse(RefusedMaxSchedLatency)
 			return nil, busy("goroutines wait %v (p99 over the last %v) for a thread, past the limit %v (serve --max-sched-latency); %v of CPU work in flight",
 				p.Round(time.Millisecond), schedWindow, a.maxSched, time.Duration(a.cpu.used.Load()).Round(time.Millisecond))
 		}
 	}
 	steps := []step{
-		{&a.jobs, 1, func(used int64) error {
+		{&a.jobs, 1, RefusedMaxJobs, func(used int64) error {
 			return busy("%d jobs in flight, limit %d (serve --max-jobs)", used, a.jobs.max)
 		}},
-		{&a.tasks, c.tasks, func(used int64) error {
+		{&a.tasks, c.tasks, RefusedMaxTasksInFlight, func(used int64) error {
 			return busy("%d tasks in flight, this job's %d would pass the limit %d (serve --max-tasks-in-flight)", used, c.tasks, a.tasks.max)
 		}},
-		{&a.cpu, int64(c.cpu), func(used int64) error {
+		{&a.cpu, int64(c.cpu), RefusedMaxCPUInFlight, func(used int64) error {
 			return busy("%v of CPU work in flight, this job's %v would pass the limit %v (serve --max-cpu-in-flight)",
 				time.Duration(used).Round(time.Millisecond), c.cpu.Round(time.Millisecond), time.Duration(a.cpu.max))
 		}},
-		{&a.bytes, c.bytes, func(used int64) error {
+		{&a.bytes, c.bytes, RefusedMaxMemoryInFlight, func(used int64) error {
 			return busy("%d bytes of job state in flight, this job's %d would pass the limit %d (serve --max-memory-in-flight)",
 				used, c.bytes, a.bytes.max)
 		}},
@@ -126,6 +131,7 @@ func (a *admission) admit(c cost) (release func(), err error) {
 			for _, t := range steps[:i] {
 				t.g.give(t.n)
 			}
+			a.refuse(s.limit)
 			return nil, s.busy(used)
 		}
 	}
@@ -134,6 +140,13 @@ func (a *admission) admit(c cost) (release func(), err error) {
 			s.g.give(s.n)
 		}
 	}, nil
+}
+
+// refuse tells a.refused, if set, of a refusal by limit.
+func (a *admission) refuse(limit string) {
+	if a.refused != nil {
+		a.refused(limit)
+	}
 }
 
 func busy(format string, args ...any) error {

@@ -29,25 +29,13 @@ var errUnauthenticated = status.Error(codes.Unauthenticated, "missing or invalid
 // metadata (the scheme in any case) on every RPC except the health service, comparing tokens in
 // constant time.
 func TokenAuth(token string) (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
-	want := sha256.Sum256([]byte(token))
+	ok := bearer(token)
 	check := func(ctx context.Context, method string) error {
 		if strings.HasPrefix(method, "/"+healthpb.Health_ServiceDesc.ServiceName+"/") {
 			return nil
 		}
 		md, _ := metadata.FromIncomingContext(ctx)
-		vals := md.Get("authorization")
-		if len(vals) != 1 {
-			return errUnauthenticated
-		}
-		// The scheme is case-insensitive (RFC 6750, RFC 9110 §11.1).
-		scheme, got, ok := strings.Cut(vals[0], " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return errUnauthenticated
-		}
-		// Comparing digests keeps the comparison constant-time whatever
-		// the length of the presented token.
-		sum := sha256.Sum256([]byte(got))
-		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+		if !ok(md.Get("authorization")) {
 			return errUnauthenticated
 		}
 		return nil
@@ -65,4 +53,24 @@ func TokenAuth(token string) (grpc.UnaryServerInterceptor, grpc.StreamServerInte
 		return handler(srv, ss)
 	}
 	return unary, stream
+}
+
+// bearer returns a check that values hold exactly one `Bearer TOKEN` with
+// this token, the scheme in any case (RFC 6750, RFC 9110 §11.1), comparing
+// in constant time.
+func bearer(token string) func(values []string) bool {
+	want := sha256.Sum256([]byte(token))
+	return func(values []string) bool {
+		if len(values) != 1 {
+			return false
+		}
+		scheme, got, ok := strings.Cut(values[0], " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return false
+		}
+		// Comparing digests keeps the comparison constant-time whatever
+		// the length of the presented token.
+		sum := sha256.Sum256([]byte(got))
+		return subtle.ConstantTimeCompare(sum[:], want[:]) == 1
+	}
 }

@@ -31,6 +31,7 @@ type Service struct {
 	sched     *schedLatency // nil when Limits.MaxSchedLatency is 0
 	schedOnce sync.Once
 	jobs      sync.WaitGroup
+	metrics   *Metrics // nil unless NewMetrics attached one
 
 	// abort ends every running job when cancelled; see Abort.
 	abort       context.Context
@@ -112,6 +113,7 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 	})
 	// Every task has ended: the strategy returns only then.
 	out := state.Close()
+	s.metrics.jobEnded(job, res, time.Since(admitted))
 	if err != nil {
 		return nil, s.runError(ctx, err)
 	}
@@ -141,6 +143,7 @@ func (s *Service) strategy(job Job) (strategies.Strategy, error) {
 	st, err := s.registry.GetImpl(job.Strategy, job.Implementation, job.Parallelism)
 	switch {
 	case errors.Is(err, strategies.ErrRegistryFull):
+		s.metrics.refusedBy(RefusedMaxSharedStrategies)
 		return nil, status.Errorf(codes.ResourceExhausted,
 			"scope SCOPE_SERVER: %v (serve --max-shared-strategies); reuse a parallelism already in use", err)
 	case errors.Is(err, strategies.ErrRegistryClosed):

@@ -25,6 +25,14 @@ func start(t *testing.T, l server.Limits) (pb.BenchServiceClient, *server.Servic
 	t.Helper()
 	svc := server.New(l, server.Fingerprint(100))
 	gs, _ := server.NewGRPCServer(svc, l)
+	conn := serveBufconn(t, svc, gs)
+	return pb.NewBenchServiceClient(conn), svc, conn
+}
+
+// serveBufconn serves gs over bufconn and returns a connection to it; at
+// cleanup it stops gs and closes svc.
+func serveBufconn(t *testing.T, svc *server.Service, gs *grpc.Server) *grpc.ClientConn {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	done := make(chan struct{})
 	go func() {
@@ -43,7 +51,7 @@ func start(t *testing.T, l server.Limits) (pb.BenchServiceClient, *server.Servic
 		<-done
 		svc.Close()
 	})
-	return pb.NewBenchServiceClient(conn), svc, conn
+	return conn
 }
 
 var allStrategies = []pb.Strategy{

@@ -38,6 +38,12 @@ func IsLoopback(addr string) bool {
 // CheckExposure refuses to serve a non-loopback address without both TLS
 // and a token unless insecure is set, explaining why.
 func CheckExposure(addr string, tlsOn, tokenOn, insecure bool) error {
+	return CheckExposureOf("--addr", addr, tlsOn, tokenOn, insecure)
+}
+
+// CheckExposureOf is CheckExposure for the address of flag, which the error
+// names.
+func CheckExposureOf(flag, addr string, tlsOn, tokenOn, insecure bool) error {
 	if IsLoopback(addr) || insecure || (tlsOn && tokenOn) {
 		return nil
 	}
@@ -48,9 +54,9 @@ func CheckExposure(addr string, tlsOn, tokenOn, insecure bool) error {
 	if !tokenOn {
 		missing = append(missing, "a token (--token-file)")
 	}
-	return fmt.Errorf("--addr %s is not loopback and the server would run without %v: "+
-		"anyone who reaches it could make it burn CPU on demand. Add them, or pass --insecure "+
-		"on a network you trust (see SECURITY.md)", addr, joinAnd(missing))
+	return fmt.Errorf("%s %s is not loopback and the server would run without %v: "+
+		"anyone who reaches it could make it burn CPU on demand or read its state. Add them, or pass --insecure "+
+		"on a network you trust (see SECURITY.md)", flag, addr, joinAnd(missing))
 }
 
 func joinAnd(s []string) string {

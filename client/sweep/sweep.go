@@ -7,9 +7,11 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"google.golang.org/grpc"
 
+	"github.com/stratbench/stratbench/client/lockstep"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/record"
@@ -55,6 +57,16 @@ type Options struct {
 	// Terminal selects the display redrawn in place over plain lines; see
 	// [IsTerminal].
 	Terminal bool
+	// StartAt, when not zero, runs the sweep in lock-step with other
+	// clients: trial k of the plan starts its warm-up at StartAt + k × slot,
+	// slot = warm-up + duration + SlotGap, and a trial whose slot started
+	// more than lockstep.Tolerance before the client reached it is skipped
+	// and recorded in ScheduleFile. Every cell must have the same warm-up
+	// and a duration; it cannot be combined with Resume.
+	StartAt time.Time
+	// SlotGap is the gap of a lock-step slot (lockstep.DefaultGap is the
+	// command's default).
+	SlotGap time.Duration
 }
 
 // Run runs every trial of m, in the order of [Matrix.Trials], against
@@ -98,6 +110,9 @@ func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts 
 	if opts.Server == nil {
 		return "", errors.New("sweep: no server Info")
 	}
+	if !opts.StartAt.IsZero() && opts.Resume != "" {
+		return "", errors.New("sweep: --start-at and --resume do not go together: a resumed sweep cannot keep step with the other clients")
+	}
 	resumed := &resumeState{}
 	if opts.Resume != "" {
 		if m != nil {
@@ -119,6 +134,12 @@ func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts 
 	if err != nil {
 		return dir, fmt.Errorf("sweep: %w", err)
 	}
+	var sched lockstep.Schedule
+	if !opts.StartAt.IsZero() {
+		if sched, err = newSchedule(plan, opts.StartAt, opts.SlotGap); err != nil {
+			return dir, err
+		}
+	}
 	// A new folder is made only for a sweep that can run.
 	if opts.Resume == "" {
 		reports := opts.ReportsDir
@@ -127,6 +148,12 @@ func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts 
 		}
 		if dir, err = createReport(reports, m, opts.Server, opts.Client); err != nil {
 			return dir, err
+		}
+	}
+	var step *lockstep.Recorder
+	if !opts.StartAt.IsZero() {
+		if step, err = lockstep.NewRecorder(sched, filepath.Join(dir, ScheduleFile)); err != nil {
+			return dir, fmt.Errorf("sweep: %w", err)
 		}
 	}
 
@@ -160,12 +187,28 @@ func Run(ctx context.Context, conns []grpc.ClientConnInterface, m *Matrix, opts 
 	for _, w := range warnings {
 		s.display.message("warning: " + w)
 	}
-	for _, p := range plan {
+	if step != nil {
+		s.display.message(fmt.Sprintf("lock-step: %d slots of %v from %s", len(plan), step.Slot, step.Start.UTC().Format(time.RFC3339Nano)))
+	}
+	for k, p := range plan {
 		if done[trialKey(p.Cell.Key(), p.Index)] {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
 			return dir, interrupted(dir, err)
+		}
+		if step != nil {
+			late, err := step.WaitTrial(ctx, k, p.Cell.Key(), p.Index)
+			if err != nil && ctx.Err() != nil {
+				return dir, interrupted(dir, ctx.Err())
+			}
+			if err != nil {
+				return dir, fmt.Errorf("sweep: %w", err)
+			}
+			if late != nil {
+				s.display.message(fmt.Sprintf("skipped %s: %v (recorded in %s)", p.Label(), late, ScheduleFile))
+				continue
+			}
 		}
 		if err := s.run(ctx, p); err != nil {
 			return dir, err

@@ -41,9 +41,16 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.PrintDefaults()
 	}
 	out := fs.String("out", ".", "write compare.csv and compare.html into this `folder`")
+	failOn := fs.String("fail-on-regression", "", "exit 1 when a cell of B is significantly (p < 0.05) worse than A by more than this `percentage`, such as 5%: tasks/s lower or p99 longer")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	threshold := -1.0
+	if *failOn != "" {
+		if threshold, err = compare.ParseThreshold(*failOn); err != nil {
+			return usageError{err}
+		}
 	}
 	if len(rest) != 2 {
 		return usageError{fmt.Errorf("want two result folders or CSV files, A and B; got %d arguments", len(rest))}
@@ -83,5 +90,27 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("compare: %s and %s have no cell in common (%d and %d cells)",
 			rest[0], rest[1], len(cmp.OnlyA), len(cmp.OnlyB))
 	}
+	if threshold >= 0 {
+		return gateRegressions(cmp, threshold, *failOn, stderr)
+	}
 	return nil
+}
+
+// gateRegressions prints every cell of cmp that regressed by more than
+// threshold, and the cells with too few trials to tell, and returns an
+// error when any regressed.
+func gateRegressions(cmp *compare.Comparison, threshold float64, given string, stderr io.Writer) error {
+	if few := cmp.TooFewTrials(); len(few) > 0 {
+		fmt.Fprintf(stderr, "compare: %d of %d cells have too few trials for p < %g (at least 4 a side are needed); they cannot fail --fail-on-regression\n",
+			len(few), len(cmp.Cells), compare.SignificanceLevel)
+	}
+	regs := cmp.Regressions(threshold)
+	if len(regs) == 0 {
+		fmt.Fprintf(stderr, "compare: no cell regressed by more than %s\n", given)
+		return nil
+	}
+	for _, r := range regs {
+		fmt.Fprintln(stderr, "compare: regression:", r)
+	}
+	return fmt.Errorf("%d regressions by more than %s in %d cells compared", len(regs), given, len(cmp.Cells))
 }

@@ -7,42 +7,72 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/stratbench/stratbench/internal/atomicfile"
 	"github.com/stratbench/stratbench/results/benchfmt"
+	"github.com/stratbench/stratbench/results/export"
 	"github.com/stratbench/stratbench/results/record"
 )
 
-// exportCmd implements `stratbench export --format benchfmt [--out FILE]
-// DIR|CSV...`: it writes the complete trials of result folders or CSV files
-// in the Go benchmark format, one line per trial, to standard output or
-// --out, so that benchstat can compare strategies (-col /strategy) or
-// hosts (-col host).
+// The export formats.
+const (
+	formatBenchfmt = "benchfmt"
+	formatHgrm     = "hgrm"
+	formatGAB      = "github-action-benchmark"
+	formatBMF      = "bmf"
+	formatJSON     = "json"
+)
+
+// The two files of --format github-action-benchmark, in --out.
+const (
+	gabBiggerFile  = "bigger-is-better.json"
+	gabSmallerFile = "smaller-is-better.json"
+)
+
+// exportCmd implements `stratbench export --format F [--out PATH]
+// DIR|CSV...`: it writes the results of result folders or CSV files in
+// the Go benchmark format (benchstat), the custom formats of
+// github-action-benchmark, the Bencher Metric Format, or stratbench's JSON
+// document of the whole sweep (docs/sweep.schema.json), to standard output
+// or --out.
 func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: stratbench export --format benchfmt|hgrm [--out FILE] DIR|CSV...\n\n"+
-			"--format hgrm writes one cell's latency histogram (--cell, --histogram), merged over its\n"+
-			"complete trials, as HdrHistogram's percentile distribution text (values in ms) for\n"+
-			"HdrHistogram's plotFiles.html. --format benchfmt:\n"+
-			"Writes every complete trial in the Go benchmark format, one line per trial:\n"+
-			"  BenchmarkRun/strategy=pool/workload=cpu/... 1 <v> tasks/s <v> p99-ns <v> p50-ns\n"+
-			"after configuration lines (goos, goarch, cpu, host, ...). Compare with benchstat:\n"+
-			"  go tool -modfile=tools/go.mod benchstat a.txt b.txt\n"+
-			"  go tool -modfile=tools/go.mod benchstat -col host a.txt b.txt\n"+
-			"  go tool -modfile=tools/go.mod benchstat -col /strategy a.txt")
+		fmt.Fprintln(fs.Output(), "usage: stratbench export --format F [--out PATH] DIR|CSV...\n\n"+
+			"Formats:\n"+
+			"  hgrm                     one cell's latency histogram (--cell, --histogram), merged over its complete\n"+
+			"                           trials, as HdrHistogram's percentile distribution text (values in ms)\n"+
+			"  benchfmt                 every complete trial in the Go benchmark format, one line per trial:\n"+
+			"                           BenchmarkRun/strategy=pool/workload=cpu/... 1 <v> tasks/s <v> p99-ns <v> p50-ns\n"+
+			"                           compare with: go tool -modfile=tools/go.mod benchstat -col /strategy a.txt\n"+
+			"  github-action-benchmark  two JSON arrays for benchmark-action/github-action-benchmark, written into\n"+
+			"                           the folder --out (required): "+gabBiggerFile+" (tool customBiggerIsBetter:\n"+
+			"                           tasks/s per cell) and "+gabSmallerFile+" (customSmallerIsBetter: p99 ms\n"+
+			"                           per cell); value = median over trials, range = ± half the 95% CI of the mean\n"+
+			"  bmf                      Bencher Metric Format: per cell, throughput (tasks/s) and latency-p99 (ns)\n"+
+			"                           with value (median), lower_value and upper_value (95% CI of the mean)\n"+
+			"  json                     the whole sweep as one versioned document: sources and hosts, cells with\n"+
+			"                           estimates, every trial with every CSV column (schema: docs/sweep.schema.json)")
 		fs.PrintDefaults()
 	}
-	format := fs.String("format", "benchfmt", "output `format`: benchfmt, or hgrm (one cell's HdrHistogram percentile distribution)")
-	out := fs.String("out", "", "write to this `file` instead of standard output")
+	format := fs.String("format", formatBenchfmt, "output `format`: benchfmt, hgrm, github-action-benchmark, bmf or json")
+	out := fs.String("out", "", "write to this `file` instead of standard output (a folder for github-action-benchmark)")
 	hf := registerHgrmFlags(fs)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if *format != "benchfmt" && *format != "hgrm" {
-		return usageError{fmt.Errorf("--format %q is not supported; want benchfmt or hgrm", *format)}
+	switch *format {
+	case formatBenchfmt, formatHgrm, formatBMF, formatJSON:
+	case formatGAB:
+		if *out == "" {
+			return usageError{errors.New("--format github-action-benchmark writes two files: give their folder with --out")}
+		}
+	default:
+		return usageError{fmt.Errorf("--format %q is not supported; want benchfmt, hgrm, github-action-benchmark, bmf or json", *format)}
 	}
 	if len(rest) == 0 {
 		return usageError{errors.New("give at least one result folder or CSV file")}
@@ -51,23 +81,67 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	var buf bytes.Buffer
-	if *format == "hgrm" {
-		if err := hf.write(&buf, srcs); err != nil {
-			return err
+	switch *format {
+	case formatBenchfmt, formatHgrm:
+		var buf bytes.Buffer
+		write := func() error { return benchfmt.Write(&buf, srcs) }
+		if *format == formatHgrm {
+			write = func() error { return hf.write(&buf, srcs) }
 		}
-	} else if err := benchfmt.Write(&buf, srcs); err != nil {
+		if err := write(); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		return writeExport(*out, buf.Bytes(), stdout, stderr)
+	}
+	cells, err := export.Cells(srcs)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	switch *format {
+	case formatGAB:
+		bigger, smaller := export.GAB(cells)
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return fmt.Errorf("export: --out: %w", err)
+		}
+		for _, f := range []struct {
+			name    string
+			entries []export.GABEntry
+		}{{gabBiggerFile, bigger}, {gabSmallerFile, smaller}} {
+			buf.Reset()
+			if err := export.WriteGAB(&buf, f.entries); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			if err := writeExport(filepath.Join(*out, f.name), buf.Bytes(), stdout, stderr); err != nil {
+				return err
+			}
+		}
+		return nil
+	case formatBMF:
+		err = export.WriteBMF(&buf, export.BMF(cells))
+	case formatJSON:
+		var doc *export.Document
+		if doc, err = export.NewDocument(srcs, cells); err == nil {
+			err = export.WriteDocument(&buf, doc)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if *out == "" {
-		if _, err := stdout.Write(buf.Bytes()); err != nil {
+	return writeExport(*out, buf.Bytes(), stdout, stderr)
+}
+
+// writeExport writes b to path atomically, or to stdout when path is empty.
+func writeExport(path string, b []byte, stdout, stderr io.Writer) error {
+	if path == "" {
+		if _, err := stdout.Write(b); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
 		return nil
 	}
-	if err := atomicfile.WriteFile(*out, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("export: --out: %w", err)
 	}
-	fmt.Fprintln(stderr, "export: wrote", *out)
+	fmt.Fprintln(stderr, "export: wrote", path)
 	return nil
 }

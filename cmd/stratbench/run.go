@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/lockstep"
 	"github.com/stratbench/stratbench/results/histogram"
 	"github.com/stratbench/stratbench/results/record"
 )
@@ -116,6 +117,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	job.register(fs)
 	lf.register(fs)
 	out := fs.String("out", "", "append one row per trial to this CSV `file` and save histograms beside it")
+	var sa startAtFlags
+	sa.register(fs)
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
@@ -131,6 +134,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 		return usageError{err}
 	}
 	cell := client.Cell{Job: req, Load: load}
+	start, err := sa.start(time.Now())
+	if err != nil {
+		return usageError{err}
+	}
 
 	var w *record.Writer
 	if *out != "" {
@@ -145,6 +152,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 				err = errors.Join(err, fmt.Errorf("--out: %w", cerr))
 			}
 		}()
+	}
+	var step *lockstep.Recorder
+	if !start.IsZero() {
+		if step, err = newRunSchedule(start, load.Warmup, load.Duration, sa.gap, *out); err != nil {
+			return usageError{err}
+		}
+		fmt.Fprintf(stderr, "lock-step: %d slots of %v from %s\n", lf.trials, step.Slot, start.UTC().Format(time.RFC3339Nano))
 	}
 	s, err := conn.connect(ctx, stderr)
 	if err != nil {
@@ -166,6 +180,19 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	var trials []*client.Trial
 	var runErr error
 	for i := 1; i <= lf.trials && runErr == nil; i++ {
+		if step != nil {
+			late, err := step.WaitTrial(ctx, i-1, cell.Key(), i)
+			if late != nil {
+				fmt.Fprintf(stderr, "trial %d skipped: %v\n", i, late)
+			}
+			if err != nil {
+				runErr = err
+				break
+			}
+			if late != nil {
+				continue
+			}
+		}
 		fmt.Fprintf(stderr, "trial %d/%d: %s\n", i, lf.trials, cell.Label())
 		t, err := client.RunTrial(ctx, s.Conns, cell, i, nil)
 		runErr = err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/stratbench/stratbench/internal/token"
 	"github.com/stratbench/stratbench/server"
 	"github.com/stratbench/stratbench/workload"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 )
@@ -24,13 +26,14 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:50051", "address to listen on (host:port; port 0 picks a free one)")
 	grace := fs.Duration("grace", 10*time.Second, "on SIGINT/SIGTERM, how long running jobs may take to finish before they are cancelled")
-	printAddr := fs.Bool("print-addr", false, "print the bound address as one line on stdout once serving")
+	printAddr := fs.Bool("print-addr", false, "print the bound address as one line on stdout once serving (and the --metrics-addr one as a second line)")
 	rounds := fs.Int("calibration-rounds", 9, "rounds of ~5 ms timing the CPU kernel at start-up")
 	tlsCert := fs.String("tls-cert", "", "PEM certificate: serve TLS (with --tls-key)")
 	tlsKey := fs.String("tls-key", "", "PEM private key of --tls-cert")
 	tlsClientCA := fs.String("tls-client-ca", "", "PEM CA bundle: require client certificates signed by it (mutual TLS)")
 	tokenFile := fs.String("token-file", "", "file holding a bearer token (≥ 16 bytes) required for Run and Info; health stays open")
-	insecureFlag := fs.Bool("insecure", false, "allow a non-loopback --addr without TLS and a token (trusted networks only; see SECURITY.md)")
+	insecureFlag := fs.Bool("insecure", false, "allow a non-loopback --addr or --metrics-addr without TLS and a token (trusted networks only; see SECURITY.md)")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus /metrics on this address (host:port; off when empty); the same TLS, token and loopback rules as --addr")
 	limits := server.DefaultLimits()
 	limits.RegisterFlags(fs)
 	if err := parseFlagsOnly(fs, args); err != nil {
@@ -49,17 +52,34 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{err}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if *metricsAddr != "" {
+		if err := server.CheckExposureOf("--metrics-addr", *metricsAddr, *tlsCert != "", *tokenFile != "", *insecureFlag); err != nil {
+			return usageError{err}
+		}
+	}
+	ns := workload.Calibrate(*rounds)
+	info := server.Fingerprint(ns)
+	svc := server.New(limits, info)
+	var metrics *server.Metrics
 	var opts []grpc.ServerOption
+	if *metricsAddr != "" {
+		// First, so that calls the token refuses are counted too.
+		metrics = server.NewMetrics(svc)
+		opts = append(opts, metrics.ServerOptions()...)
+	}
+	var tlsCfg *tls.Config
 	if *tlsCert != "" {
 		cfg, err := server.TLSConfig(*tlsCert, *tlsKey, *tlsClientCA)
 		if err != nil {
 			return err
 		}
+		tlsCfg = cfg
 		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg)))
 	}
+	var tok string
 	if *tokenFile != "" {
-		tok, err := server.ReadToken(*tokenFile)
-		if err != nil {
+		var err error
+		if tok, err = server.ReadToken(*tokenFile); err != nil {
 			return err
 		}
 		if who, err := token.Exposed(*tokenFile); err != nil {
@@ -68,18 +88,23 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Warn("the bearer token is readable by others: " + who)
 		}
 		unary, stream := server.TokenAuth(tok)
-		opts = append(opts, grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(stream))
+		opts = append(opts, grpc.ChainUnaryInterceptor(unary), grpc.ChainStreamInterceptor(stream))
 	}
 
-	ns := workload.Calibrate(*rounds)
-	info := server.Fingerprint(ns)
-	svc := server.New(limits, info)
 	gs, hs := server.NewGRPCServer(svc, limits, opts...)
 	lis, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("--addr %s: %w", *addr, err)
 	}
 	lis = server.LimitListener(lis, limits.MaxConnections)
+	var mlis net.Listener
+	if metrics != nil {
+		metrics.Init(gs)
+		if mlis, err = net.Listen("tcp", *metricsAddr); err != nil {
+			lis.Close()
+			return fmt.Errorf("--metrics-addr %s: %w", *metricsAddr, err)
+		}
+	}
 	log.Info("stratbench serving", "addr", lis.Addr().String(), "version", hostinfo.Version(),
 		"limits", limits.String(), "ns_per_iteration", fmt.Sprintf("%.1f", ns),
 		"gomaxprocs", info.Gomaxprocs, "cpu", info.CpuModel, "grace", *grace,
@@ -87,7 +112,24 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *printAddr {
 		fmt.Fprintln(stdout, lis.Addr().String())
 	}
-	return server.Serve(ctx, lis, gs, hs, svc, *grace, log)
+	if metrics == nil {
+		return server.Serve(ctx, lis, gs, hs, svc, *grace, log)
+	}
+	log.Info("stratbench metrics", "addr", mlis.Addr().String(), "path", "/metrics", "tls", tlsCfg != nil, "token", tok != "")
+	if *printAddr {
+		fmt.Fprintln(stdout, mlis.Addr().String())
+	}
+	// /metrics stays up through the grace period and stops once the gRPC
+	// server has; a failing metrics listener stops the gRPC server.
+	g, gctx := errgroup.WithContext(ctx)
+	mctx, stopMetrics := context.WithCancel(context.Background())
+	defer stopMetrics()
+	g.Go(func() error {
+		defer stopMetrics()
+		return server.Serve(gctx, lis, gs, hs, svc, *grace, log)
+	})
+	g.Go(func() error { return server.ServeMetrics(mctx, mlis, metrics.Handler(tok), tlsCfg) })
+	return g.Wait()
 }
 
 // checkServeFlags rejects limits that cannot work.

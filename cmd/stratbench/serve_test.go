@@ -24,6 +24,14 @@ import (
 // returns it with its address.
 func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *bytes.Buffer) {
 	t.Helper()
+	cmd, lines, stderr := startServeLines(t, 1, args...)
+	return cmd, lines[0], stderr
+}
+
+// startServeLines is startServe returning the first n lines of stdout (the
+// gRPC address, then the metrics address with --metrics-addr).
+func startServeLines(t *testing.T, n int, args ...string) (*exec.Cmd, []string, *bytes.Buffer) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -40,11 +48,16 @@ func startServe(t *testing.T, args ...string) (*exec.Cmd, string, *bytes.Buffer)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the address: %v; stderr: %s", err, stderr.String())
+	r := bufio.NewReader(out)
+	var lines []string
+	for range n {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the address: %v; stderr: %s", err, stderr.String())
+		}
+		lines = append(lines, strings.TrimSpace(line))
 	}
-	return cmd, strings.TrimSpace(line), &stderr
+	return cmd, lines, &stderr
 }
 
 // dialServe connects to the server at addr and waits until it answers Info.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stratbench/stratbench/client/sweep"
 )
@@ -38,8 +39,14 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	matrix := fs.String("matrix", "default", "a built-in matrix ("+strings.Join(sweep.BuiltinMatrixNames, ", ")+") or a JSON matrix `file` (see sweep.Matrix)")
 	reports := fs.String("reports", "reports", "`folder` in which to make the report folder")
 	resume := fs.String("resume", "", "complete the sweep in this report `folder`, with its matrix.json")
+	var sa startAtFlags
+	sa.register(fs)
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
+	}
+	start, err := sa.start(time.Now())
+	if err != nil {
+		return usageError{err}
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -80,6 +87,8 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		Resume:     *resume,
 		Progress:   stderr,
 		Terminal:   sweep.IsTerminal(stderr),
+		StartAt:    start,
+		SlotGap:    sa.gap,
 	}
 	if *resume != "" {
 		m = nil // Sweep reads it again, from the folder it resumes

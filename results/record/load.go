@@ -33,6 +33,9 @@ type Source struct {
 	// Hosts is the folder's hosts.json, or nil when there is none (always
 	// for a CSV file given directly).
 	Hosts *Hosts
+	// Schedule is the folder's schedule.json, or nil when it was not
+	// measured on a lock-step schedule.
+	Schedule *Schedule
 }
 
 // HistogramPath returns the path of r's trial file, r being one of s.Rows:
@@ -69,6 +72,14 @@ func Load(path string) (*Source, error) {
 			return nil, fmt.Errorf("load results %s: %w", path, err)
 		default:
 			s.Hosts = h
+		}
+		sch, err := ReadScheduleFile(filepath.Join(path, FolderSchedule))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("load results %s: %w", path, err)
+		default:
+			s.Schedule = sch
 		}
 	}
 	rows, err := ReadCSVFile(s.CSV)
