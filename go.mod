@@ -3,6 +3,7 @@ module github.com/stratbench/stratbench
 go 1.26.0
 
 require (
+	github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
 	github.com/montanaflynn/stats v0.14.0
 	go.uber.org/goleak v1.3.0
 	golang.org/x/sync v0.25.0
