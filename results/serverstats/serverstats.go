@@ -72,7 +72,9 @@ type Figures struct {
 	// 512 ns, so within 25%); NaN when no goroutine was scheduled.
 	SchedLatencyP50Micros, SchedLatencyP99Micros float64
 	// GCCPUPercent is GC CPU as a percentage of the CPU the runtime used
-	// over the window.
+	// over the window. The runtime updates its CPU classes only when a GC
+	// cycle ends, so this covers the cycles that ended inside the window;
+	// NaN when none did.
 	GCCPUPercent float64
 	// AllocsPerTask and BytesPerTask are heap allocations over the window
 	// divided by its tasks.

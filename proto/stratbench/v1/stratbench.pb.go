@@ -1273,6 +1273,8 @@ type StatsResponse struct {
 	// User plus system CPU time of the process (getrusage).
 	ProcessCpu *durationpb.Duration `protobuf:"bytes,1,opt,name=process_cpu,json=processCpu,proto3" json:"process_cpu,omitempty"`
 	// /cpu/classes/gc/total:cpu-seconds: CPU spent on garbage collection.
+	// The runtime updates its CPU classes (this and busy_cpu_seconds) only
+	// when a GC cycle ends.
 	GcCpuSeconds float64 `protobuf:"fixed64,2,opt,name=gc_cpu_seconds,json=gcCpuSeconds,proto3" json:"gc_cpu_seconds,omitempty"`
 	// /gc/heap/allocs:bytes: bytes allocated on the heap.
 	AllocBytes uint64 `protobuf:"varint,3,opt,name=alloc_bytes,json=allocBytes,proto3" json:"alloc_bytes,omitempty"`
