@@ -162,3 +162,14 @@ func BenchmarkStats(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStatsRPC measures one Stats call over gRPC (bufconn), what the
+// client's two reads per trial cost end to end.
+func BenchmarkStatsRPC(b *testing.B) {
+	c, _, _ := start(b, server.DefaultLimits())
+	for b.Loop() {
+		if _, err := c.Stats(b.Context(), &pb.StatsRequest{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
