@@ -1,0 +1,148 @@
+package cell
+
+import "math"
+
+// BoundParams are what a cell's throughput bound depends on: its job, the
+// server's CPU figures and how many jobs the load keeps in flight.
+type BoundParams struct {
+	Strategy             string  // "serial", "goroutine-per-task", "pool", "semaphore" or "pipeline"
+	Workload             string  // "cpu", "io" or "mixed"; any other has no bound
+	Scope                string  // "job" or "server"
+	Tasks                int     // tasks per job
+	Parallelism          int     // the strategy's limit
+	CPUIterations        uint64  // CPU-kernel iterations per task
+	IOLatencyMs          float64 // I/O wait per task
+	ServerGOMAXPROCS     int     // the server's GOMAXPROCS
+	ServerNsPerIteration float64 // the server's calibrated single-core cost of one iteration
+	JobsInFlight         float64 // see JobsInFlight
+}
+
+// JobsInFlight returns how many jobs a load keeps in flight on the server,
+// the multiplier of the bound. In a closed loop (mode "closed") each of the
+// concurrency workers has one job in flight, so it is concurrency. In an
+// open loop (mode "open") it follows Little's law: targetRPS × latencyMs/1000,
+// the arrival rate times the time a job spends in the system, capped by the
+// load's in-flight limit, which the concurrency column holds in open loop.
+// Summarize passes the cell's median mean latency (mean_ms) as latencyMs,
+// since Little's law holds for the mean. Another mode returns 0.
+func JobsInFlight(mode string, concurrency int, targetRPS, latencyMs float64) float64 {
+	switch mode {
+	case "closed":
+		return float64(concurrency)
+	case "open":
+		l := targetRPS * latencyMs / 1000
+		if concurrency > 0 {
+			l = math.Min(l, float64(concurrency))
+		}
+		return math.Max(l, 0)
+	}
+	return 0
+}
+
+// Bound returns the most tasks per second p's job could complete on its
+// server, the figure a measured tasks/s is divided by to give its
+// efficiency, or 0 when p lacks what the bound needs (an unknown strategy
+// or workload, no jobs in flight, or for CPU work no GOMAXPROCS or
+// ns-per-iteration). With J = p.JobsInFlight:
+//
+// Tasks the strategy lets run at once, S (a parallelism of 0 stands for the
+// server's GOMAXPROCS, as the server reads it):
+//   - serial with scope "job": 1 per job, S = J;
+//   - serial with scope "server": one task at a time server-wide (the
+//     shared serial strategy admits one job at a time), S = 1;
+//   - pool, semaphore with scope "job", and pipeline: min(parallelism,
+//     tasks) per job, S = min(parallelism, tasks) × J;
+//   - pool, semaphore with scope "server": parallelism server-wide, shared by
+//     every job, S = min(parallelism, tasks × J) (no more tasks run than
+//     exist);
+//   - goroutine-per-task: tasks per job, S = tasks × J.
+//
+// Pipeline and goroutine-per-task have no server-wide form, so their scope
+// is ignored.
+//
+// CPU work ("cpu"): min(S, GOMAXPROCS) × 1e9 ÷ (cpu_iterations ×
+// ns_per_iteration): the busy cores times one core's task rate.
+//
+// I/O work ("io"): S ÷ (io_latency_ms / 1000): Little's law, tasks in flight
+// over the time each takes.
+//
+// Mixed work ("mixed", each task an I/O wait then the CPU chain): the
+// smaller of the CPU bound and the I/O bound. A zero-cost part (0 iterations
+// or 0 ms) has no bound of its own and leaves the other.
+//
+// Shared-state work ("counter", "transfer") has no bound: its cost is
+// set by contention on one counter or a few locks (cache-line transfers,
+// lock hand-offs, channel sends, back-off sleeps), which neither the
+// calibrated kernel cost nor Little's law predicts, so Bound returns 0
+// (unknown) rather than a figure that would look authoritative and be
+// wrong.
+func Bound(p BoundParams) float64 {
+	s := slotsAtOnce(p)
+	if s <= 0 {
+		return 0
+	}
+	cpu, io := math.Inf(1), math.Inf(1)
+	if p.Workload == "cpu" || p.Workload == "mixed" {
+		if p.CPUIterations > 0 {
+			if p.ServerGOMAXPROCS <= 0 || !(p.ServerNsPerIteration > 0) {
+				return 0
+			}
+			cores := math.Min(s, float64(p.ServerGOMAXPROCS))
+			cpu = cores * 1e9 / (float64(p.CPUIterations) * p.ServerNsPerIteration)
+		}
+	}
+	if p.Workload == "io" || p.Workload == "mixed" {
+		if p.IOLatencyMs > 0 {
+			io = s / (p.IOLatencyMs / 1000)
+		}
+	}
+	switch p.Workload {
+	case "cpu", "io", "mixed":
+	default:
+		return 0
+	}
+	b := math.Min(cpu, io)
+	if math.IsInf(b, 1) {
+		return 0 // a job of zero cost has no bound
+	}
+	return b
+}
+
+// slotsAtOnce returns S, the tasks p's strategy lets run at once over all
+// the jobs in flight, or 0 when it is unknown.
+func slotsAtOnce(p BoundParams) float64 {
+	j, tasks, par := p.JobsInFlight, float64(p.Tasks), float64(p.Parallelism)
+	if !(j > 0) || tasks <= 0 {
+		return 0
+	}
+	if par == 0 {
+		par = float64(p.ServerGOMAXPROCS)
+	}
+	server := p.Scope == "server"
+	switch p.Strategy {
+	case "serial":
+		if server {
+			return 1
+		}
+		return j
+	case "goroutine-per-task":
+		return tasks * j
+	case "pool", "semaphore", "pipeline":
+		if par <= 0 {
+			return 0
+		}
+		if server && p.Strategy != "pipeline" {
+			return math.Min(par, tasks*j)
+		}
+		return math.Min(par, tasks) * j
+	}
+	return 0
+}
+
+// Efficiency returns measured ÷ bound, or 0 when bound is not above 0.
+func Efficiency(measured, bound float64) float64 {
+	if !(bound > 0) {
+		return 0
+	}
+	return measured / bound
+}
