@@ -8,8 +8,9 @@ import (
 
 // SchemaVersion is the version of the CSV schema that Header describes and
 // Writer writes. It changes whenever a column is added, removed, renamed or
-// reordered, or a column's meaning or unit changes.
-const SchemaVersion = 1
+// reordered, or a column's meaning or unit changes. ReadCSV also reads
+// version 1 files, whose rows lack the version 2 columns.
+const SchemaVersion = 2
 
 // Row is one CSV row: the result of one trial of one cell. Each field is one
 // column, named in the field's comment; Header lists them in file order.
@@ -17,7 +18,8 @@ const SchemaVersion = 1
 // The 42 core columns, schema_version through client_saturated, come first;
 // the extras errors_by_code, complete and histogram follow them, then the
 // six shared-state columns sync, lock_order, accounts, lost_updates,
-// invariant_ok and lock_retries.
+// invariant_ok and lock_retries, then (schema version 2) the runtime
+// columns, RuntimeColumns.
 // Durations are float milliseconds (suffix _ms) or seconds (suffix _s);
 // float columns are written rounded to 4 decimal places, so 0.1µs for
 // milliseconds.
@@ -90,6 +92,13 @@ type Row struct {
 	// true for workloads without an invariant.
 	InvariantOK bool
 	LockRetries uint64 // lock_retries: failed try-locks, summed over the trial's successful jobs
+
+	// Runtime is the server's runtime evidence over the measured window
+	// (schema version 2; absent in version 1 rows).
+	Runtime Runtime
+	// Profile is profile: the path of the trial's server profile, relative
+	// to the CSV's directory; empty when none was recorded.
+	Profile string
 }
 
 // Header returns the column names of schema version SchemaVersion, in file

@@ -12,16 +12,20 @@ import (
 )
 
 // column is one CSV column: its name and the Row field it holds, returned as
-// a pointer (*string, *int, *uint64, *float64, *bool, *time.Time or
-// *map[string]uint64).
+// a pointer (*string, *int, *uint64, *float64, *Optional, *bool,
+// *time.Time or *map[string]uint64).
 type column struct {
 	name  string
 	field func(*Row) any
 }
 
-// columns lists schema version 1 in file order: the 42 core columns, the
+// columns lists schema version SchemaVersion in file order: the columns of
+// version 1, then the version 2 columns.
+var columns = slices.Concat(v1Columns, runtimeColumns)
+
+// v1Columns lists schema version 1 in file order: the 42 core columns, the
 // three extras, then the six shared-state columns.
-var columns = []column{
+var v1Columns = []column{
 	{"schema_version", func(r *Row) any { return &r.SchemaVersion }},
 	{"run_id", func(r *Row) any { return &r.RunID }},
 	{"started_at", func(r *Row) any { return &r.StartedAt }},
@@ -110,6 +114,8 @@ func formatField(p any) string {
 		return strconv.FormatUint(*p, 10)
 	case *float64:
 		return FormatFloat(*p)
+	case *Optional:
+		return p.String()
 	case *bool:
 		return strconv.FormatBool(*p)
 	case *time.Time:
@@ -134,6 +140,10 @@ func checkField(p any) error {
 		}
 	case *float64:
 		if math.IsNaN(*p) || math.IsInf(*p, 0) {
+			return errors.New("is not a finite number")
+		}
+	case *Optional:
+		if p.Valid && (math.IsNaN(p.Value) || math.IsInf(p.Value, 0)) {
 			return errors.New("is not a finite number")
 		}
 	case *time.Time:
@@ -171,6 +181,8 @@ func parseField(p any, s string) error {
 		if err == nil && (math.IsNaN(*p) || math.IsInf(*p, 0)) {
 			err = errors.New("not a finite number")
 		}
+	case *Optional:
+		*p, err = parseOptional(s)
 	case *bool:
 		switch s {
 		case "true", "false":

@@ -19,12 +19,15 @@ var ErrTruncatedRow = errors.New("truncated last row")
 // not schema version SchemaVersion's or whose rows carry another version.
 var ErrSchema = errors.New("CSV schema mismatch")
 
-// ReadCSV parses a CSV file of schema version SchemaVersion: the header, which
-// must equal Header(), then one row per line. Parsing is strict: every row
-// must have every column, each value must parse as its column's type, and
-// schema_version must be SchemaVersion; the first violation is returned as an
-// error naming the line, the column and the bad value, with nil rows. Empty
-// input holds no rows and is not an error.
+// ReadCSV parses a CSV file of schema version SchemaVersion, or of version 1:
+// the header, which must equal Header() or version 1's header, then one row
+// per line. Parsing is strict: every row must have every column of its
+// file's version, each value must parse as its column's type, and
+// schema_version must be the header's version; the first violation is
+// returned as an error naming the line, the column and the bad value, with
+// nil rows. Rows of a version 1 file are returned as version SchemaVersion
+// rows whose version 2 columns are absent (Runtime's figures invalid,
+// Profile empty). Empty input holds no rows and is not an error.
 //
 // One damage is tolerated: when the input does not end in a newline and its
 // last line fails to parse, ReadCSV returns the rows before that line and an
@@ -35,13 +38,13 @@ func ReadCSV(r io.Reader) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read CSV: %w", err)
 	}
-	rows, err := parseCSV(data)
+	rows, _, err := parseCSV(data)
 	if err == nil || len(data) == 0 || data[len(data)-1] == '\n' {
 		return rows, err
 	}
 	// Keep every complete line if only the unterminated last one is bad.
 	cut := bytes.LastIndexByte(data, '\n') + 1
-	head, headErr := parseCSV(data[:cut])
+	head, _, headErr := parseCSV(data[:cut])
 	if headErr != nil {
 		return nil, err
 	}
@@ -62,48 +65,54 @@ func ReadCSVFile(path string) ([]Row, error) {
 	return rows, nil
 }
 
-// parseCSV parses data strictly.
-func parseCSV(data []byte) ([]Row, error) {
+// parseCSV parses data strictly and returns its rows and the schema
+// version of its header (0 for empty data).
+func parseCSV(data []byte) ([]Row, int, error) {
 	if len(data) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("CSV header: %w", err)
+		return nil, 0, fmt.Errorf("CSV header: %w", err)
 	}
-	if err := checkHeader(header); err != nil {
-		header = slices.Clone(header) // the next Read reuses its storage
-		first, _ := cr.Read()
-		return nil, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
+	version, cols := SchemaVersion, columns
+	if err := checkHeader(header, columns); err != nil {
+		if checkHeader(header, v1Columns) != nil {
+			header = slices.Clone(header) // the next Read reuses its storage
+			first, _ := cr.Read()
+			return nil, 0, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
+		}
+		version, cols = 1, v1Columns
 	}
 	var rows []Row
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return rows, nil
+			return rows, version, nil
 		}
 		if err != nil {
-			return nil, err // *csv.ParseError names the line and column
+			return nil, 0, err // *csv.ParseError names the line and column
 		}
 		var r Row
-		for i, c := range columns {
+		for i, c := range cols {
 			if err := parseField(c.field(&r), rec[i]); err != nil {
 				line, col := cr.FieldPos(i)
-				return nil, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)
+				return nil, 0, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)
 			}
 		}
-		if r.SchemaVersion != SchemaVersion {
+		if r.SchemaVersion != version {
 			line, _ := cr.FieldPos(0)
-			return nil, fmt.Errorf("line %d: schema_version %d, want %d: %w", line, r.SchemaVersion, SchemaVersion, ErrSchema)
+			return nil, 0, fmt.Errorf("line %d: schema_version %d, want %d: %w", line, r.SchemaVersion, version, ErrSchema)
 		}
+		r.SchemaVersion = SchemaVersion // a version 1 row reads with the newer columns absent
 		rows = append(rows, r)
 	}
 }
 
-// checkHeader reports how header differs from Header().
-func checkHeader(header []string) error {
+// checkHeader reports how header differs from the names of columns.
+func checkHeader(header []string, columns []column) error {
 	for i, c := range columns {
 		if i >= len(header) {
 			return fmt.Errorf("%d columns, want %d: missing %q", len(header), len(columns), c.name)

@@ -65,6 +65,14 @@ func sampleRow() record.Row {
 		Complete:             true,
 		Histogram:            "hist/run-20250101-abc/pool-mixed-t3.sbt",
 		InvariantOK:          true,
+		Runtime: record.Runtime{
+			ServerCPUS: record.Some(41.25), ServerCPUUsPerTask: record.Some(4.2969),
+			SchedLatencyP50Us: record.Some(12.5), SchedLatencyP99Us: record.Some(812.25),
+			GCCPUPct: record.Some(3.125), AllocsPerTask: record.Some(2.0001), BytesPerTask: record.Some(96),
+			MutexWaitMs: record.Some(0), GoroutinesPeak: record.Some(1042), HeapPeakMB: record.Some(17.5),
+			// ThrottledS absent: the server has no CPU quota.
+		},
+		Profile: "profiles/pool-mixed-t3.cpu.pb.gz",
 	}
 }
 
@@ -90,8 +98,8 @@ func rounded(r record.Row) record.Row {
 
 func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	h := record.Header()
-	if len(h) != 51 {
-		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state", len(h))
+	if len(h) != 63 {
+		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state + 12 runtime", len(h))
 	}
 	if h[0] != "schema_version" || h[41] != "client_saturated" {
 		t.Errorf("core columns span %q..%q, want schema_version..client_saturated", h[0], h[41])
@@ -99,8 +107,53 @@ func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	if got := strings.Join(h[42:45], ","); got != "errors_by_code,complete,histogram" {
 		t.Errorf("extras = %s", got)
 	}
-	if got := strings.Join(h[45:], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
+	if got := strings.Join(h[45:51], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
 		t.Errorf("shared-state columns = %s", got)
+	}
+	if got, want := strings.Join(h[51:], ","), strings.Join(record.RuntimeColumns, ","); got != want {
+		t.Errorf("runtime columns = %s, want %s", got, want)
+	}
+}
+
+// TestReadVersion1 reads a file of schema version 1: its rows come back as
+// the current version with every runtime figure absent, and a Writer
+// refuses to append to it.
+func TestReadVersion1(t *testing.T) {
+	row := string(mustRowLine(t))
+	// Version 1's header and row: the current ones without the runtime
+	// columns.
+	fields := strings.Split(strings.TrimSuffix(row, "\n"), ",")
+	v1Row := "1" + strings.Join(fields[:len(fields)-len(record.RuntimeColumns)], ",")[1:] + "\n"
+	v1Header := strings.Join(record.Header()[:51], ",") + "\n"
+	path := filepath.Join(t.TempDir(), "v1.csv")
+	if err := os.WriteFile(path, []byte(v1Header+v1Row), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := record.ReadCSVFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rounded(sampleRow())
+	want.Runtime, want.Profile = record.Runtime{}, ""
+	if len(rows) != 1 || !reflect.DeepEqual(rows[0], want) {
+		t.Errorf("version 1 row read as\n%+v\nwant\n%+v", rows, want)
+	}
+	if rows[0].Runtime.ServerCPUS.Valid || rows[0].Runtime.ServerCPUS.String() != "" {
+		t.Errorf("server_cpu_s of a version 1 row = %+v, want absent", rows[0].Runtime.ServerCPUS)
+	}
+	if w, err := record.OpenWriter(path); err == nil || !errors.Is(err, record.ErrSchema) {
+		if w != nil {
+			w.Close()
+		}
+		t.Errorf("OpenWriter on a version 1 file: %v, want ErrSchema", err)
+	}
+	// A version 1 header with a version 2 row is refused.
+	bad := filepath.Join(t.TempDir(), "mixed.csv")
+	if err := os.WriteFile(bad, []byte(v1Header+"2"+v1Row[1:]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := record.ReadCSVFile(bad); !errors.Is(err, record.ErrSchema) {
+		t.Errorf("version 2 row under a version 1 header: %v, want ErrSchema", err)
 	}
 }
 
@@ -180,7 +233,7 @@ func TestOpenWriterRefusesOtherSchemas(t *testing.T) {
 	}{
 		{"other columns", "schema_version,run_id\n2,x\n", record.ErrSchema, `found schema version "2"`},
 		{"no schema column", "a,b\n", record.ErrSchema, "found schema version unknown"},
-		{"other row version", header + strings.Replace(row, "1,", "2,", 1), record.ErrSchema, "schema_version 2, want 1"},
+		{"other row version", header + strings.Replace(row, "2,", "3,", 1), record.ErrSchema, "schema_version 3, want 2"},
 		{"partial last row", header + row[:20], record.ErrTruncatedRow, "line 2"},
 	}
 	for _, tt := range tests {
@@ -236,7 +289,8 @@ func TestWriterRefusesUnreadableRows(t *testing.T) {
 		name string
 		edit func(*record.Row)
 	}{
-		{"other schema", func(r *record.Row) { r.SchemaVersion = 2 }},
+		{"other schema", func(r *record.Row) { r.SchemaVersion = 3 }},
+		{"NaN runtime figure", func(r *record.Row) { r.Runtime.GCCPUPct = record.Some(nan()) }},
 		{"NaN", func(r *record.Row) { r.P99Ms = nan() }},
 		{"line break", func(r *record.Row) { r.ServerHost = "a\nb" }},
 		{"bad code", func(r *record.Row) { r.ErrorsByCode = map[string]uint64{"A=B": 1} }},

@@ -51,6 +51,10 @@ func (w *Writer) prepare() error {
 	if _, err := ReadCSV(bytes.NewReader(data)); err != nil {
 		return fmt.Errorf("refusing to append to %s: %w", w.path, err)
 	}
+	if !bytes.HasPrefix(data, headerLine) {
+		return fmt.Errorf("refusing to append to %s: found an older schema version, want schema version %d (write to a new file): %w",
+			w.path, SchemaVersion, ErrSchema)
+	}
 	if data[len(data)-1] != '\n' {
 		// A whole last row without its newline: appending would join rows.
 		return w.writeSynced([]byte{'\n'})
