@@ -18,10 +18,6 @@ import (
 // Dir is the folder, inside a result folder, that holds the profiles.
 const Dir = "profiles"
 
-// Kinds are the profile kinds, in the words the command line and file
-// names use.
-var Kinds = []string{"cpu", "heap", "mutex", "block"}
-
 // FileName returns the name of the profile of kind for trial of the cell
 // whose file label is cell: "<cell>-t<trial>.<kind>.pb.gz".
 func FileName(cell string, trial int, kind string) string {
