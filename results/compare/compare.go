@@ -47,6 +47,11 @@ type Cell struct {
 	// TasksP and P99P are the two-sided Mann–Whitney U p-values of the
 	// per-trial tasks/s and p99 of A against B.
 	TasksP, P99P float64
+	// CPUPerTaskRatio is B's median server CPU per task over A's, and
+	// SchedP99Ratio B's median scheduler-latency p99 over A's: why B is
+	// faster or slower. Each is 0 when either side lacks the figure (a
+	// server without Stats, a schema version 1 file) or A's is 0.
+	CPUPerTaskRatio, SchedP99Ratio float64
 }
 
 // TasksSignificant reports whether the tasks/s difference is significant:
@@ -92,8 +97,10 @@ func Sides(a, b Side) (*Comparison, error) {
 			continue
 		}
 		cc := Cell{A: x, B: y,
-			TasksRatio: ratio(y.TasksPerS.Median, x.TasksPerS.Median),
-			P99Ratio:   ratio(y.P99Ms.Median, x.P99Ms.Median)}
+			TasksRatio:      ratio(y.TasksPerS.Median, x.TasksPerS.Median),
+			P99Ratio:        ratio(y.P99Ms.Median, x.P99Ms.Median),
+			CPUPerTaskRatio: optionalRatio(y.Runtime.ServerCPUUsPerTask, x.Runtime.ServerCPUUsPerTask),
+			SchedP99Ratio:   optionalRatio(y.Runtime.SchedLatencyP99Us, x.Runtime.SchedLatencyP99Us)}
 		ta, tb := trialsA[x.Key], trialsB[x.Key]
 		mt, err := stats.MannWhitneyU(ta.tasks, tb.tasks)
 		if err != nil {
@@ -159,4 +166,12 @@ func ratio(b, a float64) float64 {
 		return 0
 	}
 	return b / a
+}
+
+// optionalRatio returns b/a, or 0 when either is absent or a is 0.
+func optionalRatio(b, a record.Optional) float64 {
+	if !a.Valid || !b.Valid {
+		return 0
+	}
+	return ratio(b.Value, a.Value)
 }

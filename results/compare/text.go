@@ -16,8 +16,9 @@ import (
 )
 
 // WriteText writes c as a terminal table: per cell, A's and B's median
-// tasks/s, their ratio B/A and its p-value, the same for p99, and a flag
-// for a saturated client; a p-value below SignificanceLevel is marked "*".
+// tasks/s, their ratio B/A and its p-value, the same for p99, the ratios B/A
+// of server CPU per task and scheduler-latency p99, and a flag for a
+// saturated client; a p-value below SignificanceLevel is marked "*".
 // A legend and the counts of unmatched cells follow.
 func (c *Comparison) WriteText(w io.Writer) error {
 	ew := &errwriter.Writer{W: w}
@@ -27,22 +28,23 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		fmt.Fprintln(ew, "no cell was measured on both sides")
 	} else {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "cell\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tclient")
+		fmt.Fprintln(tw, "cell\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tCPU/task B/A\tsched p99 B/A\tclient")
 		for _, x := range c.Cells {
 			flag := "ok"
 			if x.Saturated() {
 				flag = "saturated"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 				cell.Label(x.A),
 				FormatNumber(x.A.TasksPerS.Median), FormatNumber(x.B.TasksPerS.Median), FormatRatio(x.TasksRatio), pText(x.TasksP),
 				FormatNumber(x.A.P99Ms.Median), FormatNumber(x.B.P99Ms.Median), FormatRatio(x.P99Ratio), pText(x.P99P),
-				flag)
+				FormatRatio(x.CPUPerTaskRatio), FormatRatio(x.SchedP99Ratio), flag)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintf(ew, "\nMedians over complete trials; p: two-sided Mann–Whitney U over trials, * below %g.\n", SignificanceLevel)
+		fmt.Fprintln(ew, "CPU/task and sched p99: the servers' CPU per task and scheduler-latency p99 (runtime evidence), B over A; – where a side lacks them.")
 		fmt.Fprintln(ew, "saturated: a client on either side saturated; the figure may be the client's limit, not the server's.")
 	}
 	if n := len(c.OnlyA); n > 0 {
@@ -63,6 +65,8 @@ var compareColumns = []string{
 	"a_p99_ms", "b_p99_ms", "p99_ratio", "p99_p", "p99_significant",
 	"a_saturated", "b_saturated",
 	"sync", "lock_order", "accounts",
+	"a_cpu_us_per_task", "b_cpu_us_per_task", "cpu_per_task_ratio",
+	"a_sched_latency_p99_us", "b_sched_latency_p99_us", "sched_p99_ratio",
 }
 
 // WriteCSV writes c as CSV (compare.csv): a header, then one row per cell
@@ -70,8 +74,10 @@ var compareColumns = []string{
 // server host, trial count, median tasks/s and p99, the ratios B/A, the
 // p-values and whether each is below SignificanceLevel, and whether each
 // side's client saturated, then the shared-state parameters sync,
-// lock_order and accounts (empty, 0, for the workloads without them). Medians and ratios are rounded to 4 decimal
-// places; p-values keep 6 significant digits.
+// lock_order and accounts (empty, 0, for the workloads without them), then
+// each side's median server CPU per task and scheduler-latency p99 and
+// their ratios B/A (empty where a side lacks the figure). Medians and ratios
+// are rounded to 4 decimal places; p-values keep 6 significant digits.
 func (c *Comparison) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(compareColumns); err != nil {
@@ -91,6 +97,8 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 			strconv.FormatFloat(x.P99P, 'g', 6, 64), strconv.FormatBool(x.P99Significant()),
 			strconv.FormatBool(a.Saturated), strconv.FormatBool(b.Saturated),
 			a.Sync, a.LockOrder, strconv.Itoa(a.Accounts),
+			a.Runtime.ServerCPUUsPerTask.String(), b.Runtime.ServerCPUUsPerTask.String(), optRatio(x.CPUPerTaskRatio),
+			a.Runtime.SchedLatencyP99Us.String(), b.Runtime.SchedLatencyP99Us.String(), optRatio(x.SchedP99Ratio),
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -149,4 +157,12 @@ func orNone(hosts []string) string {
 		named[i] = cmp.Or(h, "unknown")
 	}
 	return strings.Join(named, ", ")
+}
+
+// optRatio formats a ratio of runtime figures for CSV: empty when 0 (absent).
+func optRatio(r float64) string {
+	if r == 0 {
+		return ""
+	}
+	return record.FormatFloat(r)
 }

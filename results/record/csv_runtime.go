@@ -74,3 +74,15 @@ type Runtime struct {
 	HeapPeakMB         Optional // heap_peak_mb: the most heap in use seen, 10^6 bytes
 	ThrottledS         Optional // throttled_s: time the server's cgroup was throttled
 }
+
+// Set sets the figure of column name (one of RuntimeColumns but profile)
+// to v; other names are ignored.
+func (r *Runtime) Set(name string, v Optional) {
+	row := Row{Runtime: *r}
+	if c, ok := columnByName[name]; ok {
+		if p, ok := c.field(&row).(*Optional); ok {
+			*p = v
+			*r = row.Runtime
+		}
+	}
+}
