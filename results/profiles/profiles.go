@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 
@@ -61,17 +62,58 @@ var rootFrames = map[string]bool{"runtime.goexit": true, "runtime.main": true}
 // returns an error when r does not hold a valid profile or holds more than
 // MaxBytes.
 func Summarize(r io.Reader, n int) (Summary, error) {
+	p, err := parse(r)
+	if err != nil {
+		return Summary{}, err
+	}
+	return summarize(p, n)
+}
+
+// SummarizeFiles merges the profiles in the files at paths, which must be
+// of one kind, and summarizes the result as Summarize does. Errors name the
+// file.
+func SummarizeFiles(paths []string, n int) (Summary, error) {
+	var ps []*profile.Profile
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			return Summary{}, fmt.Errorf("profiles: %w", err)
+		}
+		p, err := parse(f)
+		f.Close()
+		if err != nil {
+			return Summary{}, fmt.Errorf("%s: %w", path, err)
+		}
+		ps = append(ps, p)
+	}
+	if len(ps) == 0 {
+		return Summary{}, errors.New("profiles: no profile to summarize")
+	}
+	merged, err := profile.Merge(ps)
+	if err != nil {
+		return Summary{}, fmt.Errorf("profiles: merge %d profiles: %w", len(ps), err)
+	}
+	return summarize(merged, n)
+}
+
+// parse reads one profile of at most MaxBytes from r.
+func parse(r io.Reader) (*profile.Profile, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
-		return Summary{}, fmt.Errorf("profiles: read: %w", err)
+		return nil, fmt.Errorf("profiles: read: %w", err)
 	}
 	if len(b) > MaxBytes {
-		return Summary{}, fmt.Errorf("profiles: profile passes %d bytes", MaxBytes)
+		return nil, fmt.Errorf("profiles: profile passes %d bytes", MaxBytes)
 	}
 	p, err := profile.Parse(bytes.NewReader(b))
 	if err != nil {
-		return Summary{}, fmt.Errorf("profiles: %w", err)
+		return nil, fmt.Errorf("profiles: %w", err)
 	}
+	return p, nil
+}
+
+// summarize is Summarize of a parsed profile.
+func summarize(p *profile.Profile, n int) (Summary, error) {
 	if len(p.SampleType) == 0 {
 		return Summary{}, errors.New("profiles: profile has no sample types")
 	}

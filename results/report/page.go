@@ -28,6 +28,12 @@ type page struct {
 	// Transfers the invariant and lock retries of the transfer cells.
 	Shared    []sharedView
 	Transfers []transferRow
+	// Why is true when some cell has the server's runtime figures;
+	// RuntimeHeads head their columns in the table of all cells.
+	Why          bool
+	RuntimeHeads []string
+	// Profiles are the profiled cells' hottest functions.
+	Profiles []profileView
 }
 
 // panelView is one panel's charts and latency table.
@@ -39,6 +45,7 @@ type panelView struct {
 	Efficiency          template.HTML
 	Split               template.HTML
 	Latencies           []latencyRow
+	Runtime             []runtimeChart // the server's runtime figures, if any cell has them
 }
 
 // latencyRow is one strategy's latencies at a panel's chosen level.
@@ -57,6 +64,7 @@ type cellRow struct {
 	Bound, Efficiency, PeakN, R2           string
 	Errors                                 uint64
 	Saturated                              bool
+	Runtime                                []string // runtimeCells
 }
 
 // saturatedListed is how many saturated cells the warning names.
@@ -78,8 +86,12 @@ func (r Report) page() page {
 	pg.ManyHosts = len(hosts) > 1
 	lk := looks(r.Cells)
 	pg.Shared, pg.Transfers = sharedViews(r.Cells, lk, pg.ManyHosts), transferRows(r.Cells, lk)
+	pg.RuntimeHeads = runtimeHeads()
+	pg.Profiles = profileViews(r.Profiles, r.Cells, pg.ManyHosts)
 	for i, p := range ps {
-		pg.Panels = append(pg.Panels, p.view(i, pg.ManyHosts))
+		v := p.view(i, pg.ManyHosts)
+		pg.Why = pg.Why || len(v.Runtime) > 0
+		pg.Panels = append(pg.Panels, v)
 		for _, s := range p.Series {
 			for _, c := range s.Cells {
 				pg.Rows = append(pg.Rows, newCellRow(p, s, c))
@@ -110,6 +122,7 @@ func (p panel) view(i int, manyHosts bool) panelView {
 		Latency:    latencyChart(p, x, "Latency percentiles at "+p.levelName(x)+", "+title),
 		Efficiency: efficiencyChart(p, "Efficiency against the bound, "+title),
 		Split:      splitChart(p, x, "Client latency split into server time and overhead, "+title),
+		Runtime:    runtimeCharts(p, title),
 	}
 	for _, s := range p.Series {
 		c, ok := s.at(x)
@@ -144,7 +157,7 @@ func newCellRow(p panel, s series, c cell.Summary) cellRow {
 		Tasks: formatSI(c.TasksPerS.Median), TasksCI: ci(c.TasksPerS, formatSI),
 		P99: formatMs(c.P99Ms.Median), P99CI: ci(c.P99Ms, formatMs),
 		Bound: "–", Efficiency: "–", PeakN: "–", R2: "–",
-		Errors: c.Errors, Saturated: c.Saturated,
+		Errors: c.Errors, Saturated: c.Saturated, Runtime: runtimeCells(c),
 	}
 	if c.BoundTasksPerS > 0 {
 		row.Bound, row.Efficiency = formatSI(c.BoundTasksPerS), formatPct(c.Efficiency)
