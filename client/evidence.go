@@ -50,9 +50,9 @@ type serverWatch struct {
 
 	start, stop *pb.StatsResponse
 	profile     pb.BenchService_ProfileClient
-	data        []byte // the profile, once ended
-	cancel  context.CancelFunc // ends the profile stream
-	err     error              // the profile's failure
+	data        []byte             // the profile, once ended
+	cancel      context.CancelFunc // ends the profile stream
+	err         error              // the profile's failure
 }
 
 // newServerWatch returns a watch over the server behind conn for a trial

@@ -6,8 +6,8 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/stratbench/stratbench/hostinfo"
-	"github.com/stratbench/stratbench/results/serverstats"
 	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/serverstats"
 )
 
 // SaturatedLateFraction and SaturatedCPUPercent are the thresholds past
