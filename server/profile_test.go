@@ -280,3 +280,35 @@ func TestProfileBadRequests(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkProfileOverhead runs the default cell's job (pool, 16 CPU tasks
+// of 2000 iterations, parallelism 4) over gRPC with no profile and with
+// each kind of profile running, to measure what profiling costs a job.
+func BenchmarkProfileOverhead(b *testing.B) {
+	c, _, _ := start(b, server.DefaultLimits())
+	job := &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_POOL, Workload: pb.Workload_WORKLOAD_CPU,
+		Tasks: 16, CpuIterations: 2000, Parallelism: 4}
+	for _, kind := range []pb.ProfileKind{pb.ProfileKind_PROFILE_KIND_UNSPECIFIED, pb.ProfileKind_PROFILE_KIND_CPU,
+		pb.ProfileKind_PROFILE_KIND_HEAP, pb.ProfileKind_PROFILE_KIND_MUTEX, pb.ProfileKind_PROFILE_KIND_BLOCK} {
+		b.Run(strings.TrimPrefix(kind.String(), "PROFILE_KIND_"), func(b *testing.B) {
+			var stream pb.BenchService_ProfileClient
+			if kind != pb.ProfileKind_PROFILE_KIND_UNSPECIFIED {
+				var err error
+				if stream, err = startProfile(b.Context(), c, kind, time.Hour); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				if _, err := c.Run(b.Context(), job); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if stream != nil {
+				b.StopTimer()
+				if _, _, err := finishProfile(stream); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
