@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -82,6 +83,13 @@ func TestRunTrialRuntimeFiguresKnownServer(t *testing.T) {
 	}
 	if tr.Profile != nil || tr.ProfileErr != nil {
 		t.Errorf("profile %d bytes, %v; want none asked for", len(tr.Profile), tr.ProfileErr)
+	}
+	var sum strings.Builder
+	if err := client.WriteSummary(&sum, []*client.Trial{tr}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sum.String(), "cpu µs/task") || !strings.Contains(sum.String(), " 250 ") {
+		t.Errorf("summary lacks the runtime table with 250 µs/task:\n%s", sum.String())
 	}
 	row := tr.Row("run", clienttest.Info, fakeFingerprint)
 	if !row.Runtime.ServerCPUUsPerTask.Valid || row.Runtime.ThrottledS.Valid {
