@@ -120,11 +120,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	var profile profileFlag
 	profile.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if err := parseFlagsOnly(fs, args); err != nil {
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

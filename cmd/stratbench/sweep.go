@@ -40,11 +40,8 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	resume := fs.String("resume", "", "complete the sweep in this report `folder`, with its matrix.json")
 	var profile profileFlag
 	profile.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("sweep: unexpected argument %q", fs.Arg(0))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

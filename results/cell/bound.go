@@ -1,6 +1,10 @@
 package cell
 
-import "math"
+import (
+	"math"
+
+	"github.com/stratbench/stratbench/internal/vocab/word"
+)
 
 // BoundParams are what a cell's throughput bound depends on: its job, the
 // server's CPU figures and how many jobs the load keeps in flight.
@@ -82,7 +86,7 @@ func Bound(p BoundParams) float64 {
 		return 0
 	}
 	cpu, io := math.Inf(1), math.Inf(1)
-	if p.Workload == "cpu" || p.Workload == "mixed" {
+	if p.Workload == word.WorkloadCPU || p.Workload == word.WorkloadMixed {
 		if p.CPUIterations > 0 {
 			if p.ServerGOMAXPROCS <= 0 || !(p.ServerNsPerIteration > 0) {
 				return 0
@@ -91,13 +95,13 @@ func Bound(p BoundParams) float64 {
 			cpu = cores * 1e9 / (float64(p.CPUIterations) * p.ServerNsPerIteration)
 		}
 	}
-	if p.Workload == "io" || p.Workload == "mixed" {
+	if p.Workload == word.WorkloadIO || p.Workload == word.WorkloadMixed {
 		if p.IOLatencyMs > 0 {
 			io = s / (p.IOLatencyMs / 1000)
 		}
 	}
 	switch p.Workload {
-	case "cpu", "io", "mixed":
+	case word.WorkloadCPU, word.WorkloadIO, word.WorkloadMixed:
 	default:
 		return 0
 	}
@@ -118,20 +122,20 @@ func slotsAtOnce(p BoundParams) float64 {
 	if par == 0 {
 		par = float64(p.ServerGOMAXPROCS)
 	}
-	server := p.Scope == "server"
+	server := p.Scope == word.ScopeServer
 	switch p.Strategy {
-	case "serial":
+	case word.StrategySerial:
 		if server {
 			return 1
 		}
 		return j
-	case "goroutine-per-task":
+	case word.StrategyGoroutinePerTask:
 		return tasks * j
-	case "pool", "semaphore", "pipeline":
+	case word.StrategyPool, word.StrategySemaphore, word.StrategyPipeline:
 		if par <= 0 {
 			return 0
 		}
-		if server && p.Strategy != "pipeline" {
+		if server && p.Strategy != word.StrategyPipeline {
 			return math.Min(par, tasks*j)
 		}
 		return math.Min(par, tasks) * j
