@@ -8,13 +8,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/internal/atomicfile"
+	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/profiles"
 	"github.com/stratbench/stratbench/results/serverstats"
@@ -210,26 +210,13 @@ func Snapshot(r *pb.StatsResponse) (serverstats.Snapshot, error) {
 }
 
 // ProfileKindWord returns kind's word, as flags and file names spell it:
-// "cpu", "heap", "mutex" or "block", derived from the proto's enum name.
-func ProfileKindWord(kind pb.ProfileKind) string {
-	return strings.ToLower(strings.TrimPrefix(kind.String(), "PROFILE_KIND_"))
-}
+// "cpu", "heap", "mutex" or "block" (from the vocabulary, internal/vocab).
+func ProfileKindWord(kind pb.ProfileKind) string { return vocab.Name(kind) }
 
 // ParseProfileKind returns the ProfileKind whose word (see ProfileKindWord)
 // is word, or an error listing the words.
 func ParseProfileKind(word string) (pb.ProfileKind, error) {
-	var words []string
-	for i := range len(pb.ProfileKind_name) {
-		k := pb.ProfileKind(i)
-		if k == pb.ProfileKind_PROFILE_KIND_UNSPECIFIED {
-			continue
-		}
-		if ProfileKindWord(k) == word {
-			return k, nil
-		}
-		words = append(words, ProfileKindWord(k))
-	}
-	return 0, fmt.Errorf("profile kind %q: want one of %s", word, strings.Join(words, ", "))
+	return vocab.Parse[pb.ProfileKind]("profile kind", word)
 }
 
 // WriteProfile writes t's profile, if it has one, atomically into
