@@ -73,3 +73,15 @@ const (
 // ScopeWords lists the words of stratbench.v1.Scope in number order.
 // Callers must not modify it.
 var ScopeWords = []string{ScopeJob, ScopeServer}
+
+// The words of stratbench.v1.ProfileKind.
+const (
+	ProfileKindCPU   = "cpu"
+	ProfileKindHeap  = "heap"
+	ProfileKindMutex = "mutex"
+	ProfileKindBlock = "block"
+)
+
+// ProfileKindWords lists the words of stratbench.v1.ProfileKind in number order.
+// Callers must not modify it.
+var ProfileKindWords = []string{ProfileKindCPU, ProfileKindHeap, ProfileKindMutex, ProfileKindBlock}
