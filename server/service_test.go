@@ -21,7 +21,7 @@ import (
 )
 
 // start serves a Service with limits l over bufconn and returns a client.
-func start(t *testing.T, l server.Limits) (pb.BenchServiceClient, *server.Service, *grpc.ClientConn) {
+func start(t testing.TB, l server.Limits) (pb.BenchServiceClient, *server.Service, *grpc.ClientConn) {
 	t.Helper()
 	svc := server.New(l, server.Fingerprint(100))
 	gs, _ := server.NewGRPCServer(svc, l)

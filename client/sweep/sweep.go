@@ -55,6 +55,11 @@ type Options struct {
 	// Terminal selects the display redrawn in place over plain lines; see
 	// [IsTerminal].
 	Terminal bool
+	// Profile, when not PROFILE_KIND_UNSPECIFIED, records a server profile
+	// of this kind over each trial's measured window and saves it under
+	// profiles/ in the folder (see client.WriteProfile), named in the row's
+	// profile column.
+	Profile pb.ProfileKind
 }
 
 // Run runs every trial of m, in the order of [Matrix.Trials], against

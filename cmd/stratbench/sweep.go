@@ -38,6 +38,8 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	matrix := fs.String("matrix", "default", "a built-in matrix ("+strings.Join(sweep.BuiltinMatrixNames, ", ")+") or a JSON matrix `file` (see sweep.Matrix)")
 	reports := fs.String("reports", "reports", "`folder` in which to make the report folder")
 	resume := fs.String("resume", "", "complete the sweep in this report `folder`, with its matrix.json")
+	var profile profileFlag
+	profile.register(fs)
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
@@ -80,6 +82,7 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		Resume:     *resume,
 		Progress:   stderr,
 		Terminal:   sweep.IsTerminal(stderr),
+		Profile:    profile.kind,
 	}
 	if *resume != "" {
 		m = nil // Sweep reads it again, from the folder it resumes
