@@ -1,11 +1,13 @@
 package client
 
 import (
+	"math"
 	"time"
 
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/record"
+	"github.com/stratbench/stratbench/results/serverstats"
 )
 
 // Row returns t as a CSV row of run runID, with the server's fingerprint
@@ -52,6 +54,9 @@ func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Finge
 		FlagReasons:          flags.String(),
 	}
 	t.Cell.fillRow(&r)
+	if f := t.Runtime; f != nil {
+		r.Runtime = RuntimeRow(*f)
+	}
 	r.SetLatency(&t.Hist)
 	if len(t.ErrorsByCode) > 0 {
 		r.ErrorsByCode = make(map[string]uint64, len(t.ErrorsByCode))
@@ -64,3 +69,27 @@ func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Finge
 
 // ms returns d in float milliseconds.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// RuntimeRow returns the CSV's runtime columns for f: every figure that is
+// not NaN (see serverstats.Figures) is present.
+func RuntimeRow(f serverstats.Figures) record.Runtime {
+	opt := func(v float64) record.Optional {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return record.Optional{}
+		}
+		return record.Some(v)
+	}
+	return record.Runtime{
+		ServerCPUS:         opt(f.ServerCPUSeconds),
+		ServerCPUUsPerTask: opt(f.ServerCPUMicrosPerTask),
+		SchedLatencyP50Us:  opt(f.SchedLatencyP50Micros),
+		SchedLatencyP99Us:  opt(f.SchedLatencyP99Micros),
+		GCCPUPct:           opt(f.GCCPUPercent),
+		AllocsPerTask:      opt(f.AllocsPerTask),
+		BytesPerTask:       opt(f.BytesPerTask),
+		MutexWaitMs:        opt(f.MutexWaitMillis),
+		GoroutinesPeak:     opt(float64(f.GoroutinesPeak)),
+		HeapPeakMB:         opt(f.HeapPeakMB),
+		ThrottledS:         opt(f.ThrottledSeconds),
+	}
+}

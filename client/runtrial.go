@@ -45,7 +45,14 @@ type phase struct {
 // they share 4 × GOMAXPROCS sets (at most 64), each guarded by a mutex,
 // unless MaxInFlight is smaller. The sets are merged when the trial ends,
 // so memory does not grow with the trial's length.
-func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, index int, progress func(Progress)) (*Trial, error) {
+//
+// As the measured phase starts and ends, RunTrial reads the server's Stats
+// over the first connection (two reads of about a hundred microseconds) and
+// sets Trial.Runtime to the difference; with WithProfile it also records a
+// server profile over the phase into Trial.Profile. Neither stops the trial
+// when the server cannot answer: the figures stay absent and ProfileErr says
+// why the profile is missing.
+func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, index int, progress func(Progress), opts ...TrialOption) (*Trial, error) {
 	load := cell.Load
 	if err := load.Validate(); err != nil {
 		return nil, err
@@ -102,6 +109,11 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 		reporter.Go(func() { report(done, ph, live, progress) })
 	}
 
+	var o trialOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	watch := newServerWatch(conns[0], o, load.Duration)
 	t := &Trial{Cell: cell, Index: index, ErrorsByCode: make(map[codes.Code]uint64), Hist: newTrialHistograms()}
 	var meter *hostinfo.CPUMeter
 	var fatal error
@@ -109,6 +121,8 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 		t.StartedAt = time.Now().UTC()
 		if meter, fatal = hostinfo.StartCPUMeter(); fatal != nil {
 			cancel()
+		} else {
+			watch.begin(parent)
 		}
 	}
 	wg.Wait()
@@ -119,6 +133,7 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 		if t.CPU, err = meter.Stop(); err != nil {
 			fatal = err
 		}
+		watch.end(parent)
 	}
 	close(done)
 	reporter.Wait()
@@ -140,6 +155,7 @@ func RunTrial(ctx context.Context, conns []grpc.ClientConnInterface, cell Cell, 
 		t.Hist.Unsent = histogram.New()
 		open.recordUnsent(t.Hist.Unsent, end)
 	}
+	watch.fill(t)
 	if progress != nil {
 		progress(live.snapshot(t.Elapsed))
 	}

@@ -56,6 +56,9 @@ func WriteSummary(w io.Writer, trials []*Trial, server *pb.InfoResponse) error {
 	if err := writeSharedTable(&b, trials); err != nil {
 		return err
 	}
+	if err := writeRuntimeTable(&b, trials); err != nil {
+		return err
+	}
 	if e := s.Throughput; e != nil {
 		fmt.Fprintf(&b, "\nthroughput  %s req/s ± %s (sd), 95%% CI [%s, %s] over %d trials\n",
 			num(e.Mean), num(e.StdDev), num(e.CILow), num(e.CIHigh), e.N)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stratbench/stratbench/hostinfo"
 	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/serverstats"
 )
 
 // Trial is the measured outcome of one repetition of a cell. Every figure
@@ -91,6 +92,17 @@ type Trial struct {
 	// Complete is false when the trial was cut short by cancellation or a
 	// fatal error.
 	Complete bool
+	// Runtime is the server's runtime figures over the measured phase, from
+	// its Stats at the start and the end; nil when the server did not
+	// answer both reads (an older server, or the phase never began), or
+	// when the answers were invalid (RuntimeErr says why).
+	Runtime    *serverstats.Figures
+	RuntimeErr error
+	// Profile is the gzipped pprof profile of the server over the measured
+	// phase, with WithProfile; ProfileErr says why it is missing when it
+	// was asked for and could not be recorded.
+	Profile    []byte
+	ProfileErr error
 }
 
 // newTrialHistograms returns an empty, fully allocated histogram set.

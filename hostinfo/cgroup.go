@@ -78,32 +78,41 @@ var cgroupV1CPUMounts = []string{cgroupRoot + "/cpu", cgroupRoot + "/cpu,cpuacct
 // exist under the mount (the container sees its own cgroup as the root); the
 // walk then still reaches the mount point, which is that cgroup.
 func cgroupCPUQuota(fsys fs.FS) float64 {
+	cpus, _ := bindingCgroup(fsys)
+	return cpus
+}
+
+// bindingCgroup returns the tightest CPU quota that applies to this process
+// (see cgroupCPUQuota) and the cgroup directory that sets it, or 0 and ""
+// when there is none.
+func bindingCgroup(fsys fs.FS) (cpus float64, dir string) {
 	unified, v1CPU := selfCgroups(fsys)
-	var tightest float64
-	keep := func(cpus float64, err error) {
-		if err == nil && cpus > 0 && (tightest == 0 || cpus < tightest) {
-			tightest = cpus
+	keep := func(d string, q float64, err error) {
+		if err == nil && q > 0 && (cpus == 0 || q < cpus) {
+			cpus, dir = q, d
 		}
 	}
-	for _, dir := range cgroupDirs(cgroupRoot, unified) {
-		if b, err := fs.ReadFile(fsys, path.Join(dir, "cpu.max")); err == nil {
-			keep(ParseCPUMax(b))
+	for _, d := range cgroupDirs(cgroupRoot, unified) {
+		if b, err := fs.ReadFile(fsys, path.Join(d, "cpu.max")); err == nil {
+			q, err := ParseCPUMax(b)
+			keep(d, q, err)
 		}
 	}
 	for _, mount := range cgroupV1CPUMounts {
-		for _, dir := range cgroupDirs(mount, v1CPU) {
-			quota, err := fs.ReadFile(fsys, path.Join(dir, "cpu.cfs_quota_us"))
+		for _, d := range cgroupDirs(mount, v1CPU) {
+			quota, err := fs.ReadFile(fsys, path.Join(d, "cpu.cfs_quota_us"))
 			if err != nil {
 				continue
 			}
-			period, err := fs.ReadFile(fsys, path.Join(dir, "cpu.cfs_period_us"))
+			period, err := fs.ReadFile(fsys, path.Join(d, "cpu.cfs_period_us"))
 			if err != nil {
 				continue
 			}
-			keep(ParseCFSQuota(quota, period))
+			q, err := ParseCFSQuota(quota, period)
+			keep(d, q, err)
 		}
 	}
-	return tightest
+	return cpus, dir
 }
 
 // selfCgroups returns this process's cgroup v2 path and cgroup v1 CPU

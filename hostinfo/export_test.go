@@ -7,3 +7,6 @@ var (
 	CgroupCPUQuota = cgroupCPUQuota
 	VersionOf      = versionOf
 )
+
+// CPUStatFileFS is CPUStatFile reading the file system fsys.
+var CPUStatFileFS = cpuStatFile

@@ -58,6 +58,13 @@ func TestTokenAuth(t *testing.T) {
 			if status.Code(err) != tc.want {
 				t.Errorf("Info: %v, want %v", err, tc.want)
 			}
+			_, err = c.Stats(ctx, &pb.StatsRequest{})
+			if status.Code(err) != tc.want {
+				t.Errorf("Stats: %v, want %v", err, tc.want)
+			}
+			if _, err = profileOnce(ctx, c, pb.ProfileKind_PROFILE_KIND_HEAP, func() {}); status.Code(err) != tc.want {
+				t.Errorf("Profile: %v, want %v", err, tc.want)
+			}
 			_, err = c.Run(ctx, &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_SERIAL, Workload: pb.Workload_WORKLOAD_CPU, Tasks: 1})
 			if status.Code(err) != tc.want {
 				t.Errorf("Run: %v, want %v", err, tc.want)

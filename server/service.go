@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/strategies"
 	"github.com/stratbench/stratbench/workload"
@@ -20,7 +21,8 @@ import (
 )
 
 // Service implements pb.BenchServiceServer. Create it with New; call Close
-// once no Run is executing.
+// once no Run is executing: New starts a goroutine sampling goroutines and
+// heap in use every SamplePeriod, which Close stops.
 type Service struct {
 	pb.UnimplementedBenchServiceServer
 
@@ -36,6 +38,10 @@ type Service struct {
 	// abort ends every running job when cancelled; see Abort.
 	abort       context.Context
 	cancelAbort context.CancelFunc
+
+	peaks     *peaks     // goroutine and heap peaks for Stats
+	cpuStat   string     // the binding cgroup's cpu.stat, "" without a CPU quota
+	profiling sync.Mutex // held while a Profile runs
 }
 
 // New returns a Service enforcing l. info is the host's fingerprint, which
@@ -51,6 +57,8 @@ func New(l Limits, info *pb.InfoResponse) *Service {
 		admit:       newAdmission(l),
 		abort:       abort,
 		cancelAbort: cancel,
+		peaks:       startPeaks(SamplePeriod),
+		cpuStat:     hostinfo.CPUStatFile(),
 	}
 	if l.MaxSchedLatency > 0 {
 		s.sched = newSchedLatency()
@@ -179,7 +187,9 @@ func (s *Service) InFlight() int { return int(s.admit.jobs.used.Load()) }
 func (s *Service) Abort() { s.cancelAbort() }
 
 // Close waits for running jobs to end, then stops the shared strategies'
-// workers. A Run after Close answers UNAVAILABLE for SCOPE_SERVER.
+// workers and the Stats sampler. A Run after Close answers UNAVAILABLE for
+// SCOPE_SERVER; Stats after Close still answers, its peaks no longer
+// sampled between reads. Close may be called more than once.
 func (s *Service) Close() {
 	s.jobs.Wait()
 	s.registry.Close()
@@ -187,4 +197,5 @@ func (s *Service) Close() {
 	if s.sched != nil {
 		s.schedOnce.Do(s.sched.close)
 	}
+	s.peaks.close()
 }

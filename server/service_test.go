@@ -21,7 +21,7 @@ import (
 )
 
 // start serves a Service with limits l over bufconn and returns a client.
-func start(t *testing.T, l server.Limits) (pb.BenchServiceClient, *server.Service, *grpc.ClientConn) {
+func start(t testing.TB, l server.Limits) (pb.BenchServiceClient, *server.Service, *grpc.ClientConn) {
 	t.Helper()
 	svc := server.New(l, server.Fingerprint(100))
 	gs, _ := server.NewGRPCServer(svc, l)
@@ -31,7 +31,7 @@ func start(t *testing.T, l server.Limits) (pb.BenchServiceClient, *server.Servic
 
 // serveBufconn serves gs over bufconn and returns a connection to it; at
 // cleanup it stops gs and closes svc.
-func serveBufconn(t *testing.T, svc *server.Service, gs *grpc.Server) *grpc.ClientConn {
+func serveBufconn(t testing.TB, svc *server.Service, gs *grpc.Server) *grpc.ClientConn {
 	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	done := make(chan struct{})

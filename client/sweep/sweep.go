@@ -67,6 +67,11 @@ type Options struct {
 	// SlotGap is the gap of a lock-step slot (lockstep.DefaultGap is the
 	// command's default).
 	SlotGap time.Duration
+	// Profile, when not PROFILE_KIND_UNSPECIFIED, records a server profile
+	// of this kind over each trial's measured window and saves it under
+	// profiles/ in the folder (see client.WriteProfile), named in the row's
+	// profile column.
+	Profile pb.ProfileKind
 }
 
 // Run runs every trial of m, in the order of [Matrix.Trials], against

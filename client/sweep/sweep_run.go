@@ -39,7 +39,7 @@ type sweeper struct {
 func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 	label := p.Label()
 	s.display.begin(label)
-	t, err := client.RunTrial(ctx, s.conns, p.Cell, p.Index, s.display.live)
+	t, err := client.RunTrial(ctx, s.conns, p.Cell, p.Index, s.display.live, client.WithProfile(s.opts.Profile))
 	if t == nil {
 		s.display.end(0, 0, 0, "not run")
 		return fmt.Errorf("sweep: trial %s: %w", label, err)
@@ -87,7 +87,7 @@ func (s *sweeper) run(ctx context.Context, p PlannedTrial) error {
 
 // record writes t's histogram bundle, then its row, so that a row never
 // names a missing file.
-func (s *sweeper) record(row *record.Row, t *client.Trial, p PlannedTrial) error {
+func (s *sweeper) record(row *record.Row, t *client.Trial, p PlannedTrial) (err error) {
 	label := p.Label()
 	// The row number keeps names unique when a trial runs again on resume.
 	rel := path.Join(HistDir, fmt.Sprintf("%04d-%s.sbt", s.rows+1, p.Cell.FileLabel()+"-t"+strconv.Itoa(p.Index)))
@@ -95,6 +95,9 @@ func (s *sweeper) record(row *record.Row, t *client.Trial, p PlannedTrial) error
 		return fmt.Errorf("sweep: trial %s: %w", label, err)
 	}
 	row.Histogram = rel
+	if row.Profile, err = client.WriteProfile(s.dir, t, s.opts.Profile); err != nil {
+		return fmt.Errorf("sweep: trial %s: %w", label, err)
+	}
 	if err := s.w.Write(*row); err != nil {
 		return fmt.Errorf("sweep: trial %s: %w", label, err)
 	}
@@ -120,6 +123,9 @@ func trialNote(t *client.Trial, server *pb.InfoResponse, complete, cancelled boo
 	}
 	if f.ServerBacklogged != "" {
 		notes = append(notes, "SERVER BACKLOGGED: "+f.ServerBacklogged)
+	}
+	if t.ProfileErr != nil {
+		notes = append(notes, "no profile: "+t.ProfileErr.Error())
 	}
 	return strings.Join(notes, "  ")
 }

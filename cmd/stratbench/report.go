@@ -9,10 +9,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/stratbench/stratbench/client/capacity"
 	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/profiles"
 	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/results/report"
 )
@@ -60,6 +62,7 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	rep.Profiles = profileReport(srcs, dir)
 	path, err := report.Write(dir, rep)
 	if err != nil {
 		return err
@@ -121,4 +124,61 @@ func countRows(srcs []*record.Source) int {
 		n += len(s.Rows)
 	}
 	return n
+}
+
+// topFunctions is how many hot functions the report lists per profile.
+const topFunctions = 5
+
+// profileReport gathers the profiles named by the complete rows of srcs, per
+// cell, with their hottest functions and their paths relative to dir, the
+// folder report.html goes into. A profile that cannot be read is reported
+// in the cell's Err, not as an error: the rest of the report stands.
+func profileReport(srcs []*record.Source, dir string) []report.Profile {
+	type id struct{ host, key string }
+	byCell := map[id]*report.Profile{}
+	paths := map[id][]string{}
+	var order []id
+	for _, s := range srcs {
+		for _, r := range s.Rows {
+			file := s.ProfilePath(r)
+			if !r.Complete || file == "" {
+				continue
+			}
+			k := id{r.ServerHost, r.CellKey()}
+			p := byCell[k]
+			if p == nil {
+				p = &report.Profile{Host: k.host, Key: k.key, Kind: profileKindOf(file)}
+				byCell[k] = p
+				order = append(order, k)
+			}
+			href := file
+			if rel, err := filepath.Rel(dir, file); err == nil {
+				href = rel
+			}
+			p.Files = append(p.Files, report.ProfileFile{Trial: r.Trial, Href: filepath.ToSlash(href)})
+			paths[k] = append(paths[k], file)
+		}
+	}
+	out := make([]report.Profile, 0, len(order))
+	for _, k := range order {
+		p := byCell[k]
+		top, err := profiles.SummarizeFiles(paths[k], topFunctions)
+		if err != nil {
+			p.Err = err.Error()
+		}
+		p.Top = top
+		out = append(out, *p)
+	}
+	return out
+}
+
+// profileKindOf returns the kind word in a profile file's name
+// ("….cpu.pb.gz" is cpu), or "" when the name does not follow
+// profiles.FileName.
+func profileKindOf(file string) string {
+	name := strings.TrimSuffix(filepath.Base(file), ".pb.gz")
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[i+1:]
+	}
+	return ""
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/client/lockstep"
+	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/histogram"
 	"github.com/stratbench/stratbench/results/record"
 )
@@ -120,6 +121,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	var sa startAtFlags
 	sa.register(fs)
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	var profile profileFlag
+	profile.register(fs)
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
@@ -137,6 +140,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	start, err := sa.start(time.Now())
 	if err != nil {
 		return usageError{err}
+	}
+	if profile.kind != pb.ProfileKind_PROFILE_KIND_UNSPECIFIED && *out == "" {
+		return usageError{errors.New("--profile needs --out: profiles are saved beside its histograms")}
 	}
 
 	var w *record.Writer
@@ -194,7 +200,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 			}
 		}
 		fmt.Fprintf(stderr, "trial %d/%d: %s\n", i, lf.trials, cell.Label())
-		t, err := client.RunTrial(ctx, s.Conns, cell, i, nil)
+		t, err := client.RunTrial(ctx, s.Conns, cell, i, nil, client.WithProfile(profile.kind))
 		runErr = err
 		if t == nil {
 			break
@@ -207,8 +213,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 		if f.ServerBacklogged != "" {
 			fmt.Fprintf(stderr, "trial %d: SERVER BACKLOGGED: %s\n", i, f.ServerBacklogged)
 		}
+		if t.ProfileErr != nil {
+			fmt.Fprintf(stderr, "trial %d: no profile: %v\n", i, t.ProfileErr)
+		}
 		if w != nil {
-			if err := saveTrial(w, *out, runID, t, s); err != nil {
+			if err := saveTrial(w, *out, runID, t, s, profile.kind); err != nil {
 				runErr = errors.Join(runErr, err)
 			}
 		}
@@ -233,10 +242,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	return nil
 }
 
-// saveTrial writes t's histograms into the folder beside the CSV at
-// csvPath, then its row, naming that file, through w: a row never names a
-// missing file.
-func saveTrial(w *record.Writer, csvPath, runID string, t *client.Trial, s *session) error {
+// saveTrial writes t's histograms (and its profile, if any) into the folder
+// beside the CSV at csvPath, then its row, naming those files, through w: a
+// row never names a missing file.
+func saveTrial(w *record.Writer, csvPath, runID string, t *client.Trial, s *session, profile pb.ProfileKind) error {
 	row := t.Row(runID, s.Info, s.Client)
 	base := filepath.Base(csvPath)
 	rel := path.Join(strings.TrimSuffix(base, filepath.Ext(base))+".hist", runID,
@@ -249,6 +258,14 @@ func saveTrial(w *record.Writer, csvPath, runID string, t *client.Trial, s *sess
 		return fmt.Errorf("save histograms of trial %d: %w", t.Index, err)
 	}
 	row.Histogram = rel
+	// The profile goes beside the histograms: FILE.hist/RUN_ID/profiles/.
+	prof, err := client.WriteProfile(filepath.Dir(file), t, profile)
+	if err != nil {
+		return err
+	}
+	if prof != "" {
+		row.Profile = path.Join(path.Dir(rel), prof)
+	}
 	if err := w.Write(row); err != nil {
 		return fmt.Errorf("--out: trial %d: %w", t.Index, err)
 	}

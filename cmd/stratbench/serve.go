@@ -31,7 +31,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tlsCert := fs.String("tls-cert", "", "PEM certificate: serve TLS (with --tls-key)")
 	tlsKey := fs.String("tls-key", "", "PEM private key of --tls-cert")
 	tlsClientCA := fs.String("tls-client-ca", "", "PEM CA bundle: require client certificates signed by it (mutual TLS)")
-	tokenFile := fs.String("token-file", "", "file holding a bearer token (≥ 16 bytes) required for Run and Info; health stays open")
+	tokenFile := fs.String("token-file", "", "file holding a bearer token (≥ 16 bytes) required for Run, Info, Stats and Profile; health stays open")
 	insecureFlag := fs.Bool("insecure", false, "allow a non-loopback --addr or --metrics-addr without TLS and a token (trusted networks only; see SECURITY.md)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus /metrics on this address (host:port; off when empty); the same TLS, token and loopback rules as --addr")
 	limits := server.DefaultLimits()

@@ -41,6 +41,8 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	resume := fs.String("resume", "", "complete the sweep in this report `folder`, with its matrix.json")
 	var sa startAtFlags
 	sa.register(fs)
+	var profile profileFlag
+	profile.register(fs)
 	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
 	}
@@ -89,6 +91,7 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		Terminal:   sweep.IsTerminal(stderr),
 		StartAt:    start,
 		SlotGap:    sa.gap,
+		Profile:    profile.kind,
 	}
 	if *resume != "" {
 		m = nil // Sweep reads it again, from the folder it resumes

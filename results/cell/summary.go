@@ -96,6 +96,11 @@ type Summary struct {
 	// It is 0 for other workloads, whose rows carry no invariant.
 	InvariantBroken int
 
+	// Runtime holds the medians over complete trials of the server's
+	// runtime figures, each over the trials that have it; a figure no
+	// complete trial has is absent.
+	Runtime record.Runtime
+
 	// USL is the Universal Scalability Law fit, tasks/s against
 	// concurrency, of the cell's group: the closed-loop cells of the same
 	// host whose key differs only in concurrency. It is nil for open-loop
@@ -194,6 +199,7 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	var lost, lostPerJob, retries, retriesPerJob []float64
 	var p99All, maxAll, lag []float64
 	var failed, sent uint64
+	var complete []record.Row
 	for _, r := range rows {
 		if r.Workload == word.WorkloadTransfer && !r.InvariantOK {
 			c.InvariantBroken++
@@ -209,6 +215,7 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 			retriesPerJob = append(retriesPerJob, float64(r.LockRetries)/float64(jobs))
 		}
 		c.Trials++
+		complete = append(complete, r)
 		c.Errors += r.Errors
 		c.Saturated = c.Saturated || r.ClientSaturated
 		c.Backlogged = c.Backlogged || r.ServerBacklogged
@@ -265,6 +272,7 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	c.ServerGOMAXPROCS, c.ServerNsPerIteration = int(lowerMedian(gmp)), median(nspi)
 	c.LostUpdates, c.LostPerJob = median(lost), median(lostPerJob)
 	c.LockRetries, c.LockRetriesPerJob = median(retries), median(retriesPerJob)
+	c.Runtime = runtimeMedians(complete)
 	c.BoundTasksPerS = Bound(BoundParams{
 		Strategy: c.Strategy, Workload: c.Workload, Scope: c.Scope,
 		Tasks: c.Tasks, Parallelism: c.Parallelism,

@@ -280,3 +280,29 @@ func TestSummarizeErrorsAndFlags(t *testing.T) {
 		t.Errorf("Backlogged %v, FlagReasons %q; want true and one distinct reason", cs[0].Backlogged, cs[0].FlagReasons)
 	}
 }
+
+func TestSummarizeRuntimeMedians(t *testing.T) {
+	base := record.Row{ServerHost: "h", Strategy: "pool", Workload: "cpu", Mode: "closed", Concurrency: 4,
+		Tasks: 10, Parallelism: 2, CPUIterations: 100, Complete: true, TasksPerS: 100, P99Ms: 1, P50Ms: 1}
+	with := func(cpu, p99 float64, complete bool) record.Row {
+		r := base
+		r.Complete = complete
+		r.Runtime.ServerCPUUsPerTask = record.Some(cpu)
+		r.Runtime.SchedLatencyP99Us = record.Some(p99)
+		return r
+	}
+	// Three complete trials with figures, one without (a version 1 row),
+	// and an incomplete one whose figures must not count.
+	rows := []record.Row{with(10, 100, true), with(30, 300, true), with(20, 900, true), base, with(1000, 1000, false)}
+	cs, err := cell.Summarize(rows)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("Summarize = %d cells, %v", len(cs), err)
+	}
+	rt := cs[0].Runtime
+	if rt.ServerCPUUsPerTask != record.Some(20) || rt.SchedLatencyP99Us != record.Some(300) {
+		t.Errorf("medians: cpu %+v, sched p99 %+v; want 20 and 300", rt.ServerCPUUsPerTask, rt.SchedLatencyP99Us)
+	}
+	if rt.GCCPUPct.Valid || rt.ThrottledS.Valid {
+		t.Errorf("figures no trial has: gc %+v, throttled %+v; want absent", rt.GCCPUPct, rt.ThrottledS)
+	}
+}

@@ -47,6 +47,11 @@ type Cell struct {
 	// TasksP and P99P are the two-sided Mann–Whitney U p-values of the
 	// per-trial tasks/s and p99 of A against B.
 	TasksP, P99P float64
+	// CPUPerTaskRatio is B's median server CPU per task over A's, and
+	// SchedP99Ratio B's median scheduler-latency p99 over A's: why B is
+	// faster or slower. Each is 0 when either side lacks the figure (a
+	// server without Stats, a schema version 1 file) or A's is 0.
+	CPUPerTaskRatio, SchedP99Ratio float64
 }
 
 // TasksSignificant reports whether the tasks/s difference is significant:
@@ -146,8 +151,10 @@ func summarizeSide(s Side) ([]cell.Summary, []string, error) {
 // implementations with its own this way.
 func NewCell(a, b cell.Summary) (Cell, error) {
 	c := Cell{A: a, B: b,
-		TasksRatio: ratio(b.TasksPerS.Median, a.TasksPerS.Median),
-		P99Ratio:   ratio(b.P99Ms.Median, a.P99Ms.Median)}
+		TasksRatio:      ratio(b.TasksPerS.Median, a.TasksPerS.Median),
+		P99Ratio:        ratio(b.P99Ms.Median, a.P99Ms.Median),
+		CPUPerTaskRatio: optionalRatio(b.Runtime.ServerCPUUsPerTask, a.Runtime.ServerCPUUsPerTask),
+		SchedP99Ratio:   optionalRatio(b.Runtime.SchedLatencyP99Us, a.Runtime.SchedLatencyP99Us)}
 	mt, err := stats.MannWhitneyU(a.TasksTrials, b.TasksTrials)
 	if err != nil {
 		return Cell{}, fmt.Errorf("compare cell %s: tasks/s: %w", b.Key, err)
@@ -166,4 +173,12 @@ func ratio(b, a float64) float64 {
 		return 0
 	}
 	return b / a
+}
+
+// optionalRatio returns b/a, or 0 when either is absent or a is 0.
+func optionalRatio(b, a record.Optional) float64 {
+	if !a.Valid || !b.Valid {
+		return 0
+	}
+	return ratio(b.Value, a.Value)
 }

@@ -114,3 +114,18 @@ func TestCompareGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestCompareRuntimeRatios(t *testing.T) {
+	cmp := resultstest.GoldenComparison(t)
+	if len(cmp.Cells) != 3 {
+		t.Fatalf("%d cells, want 3", len(cmp.Cells))
+	}
+	// c=4: B's CPU per task 100 over A's 200, sched p99 400 over 50;
+	// c=8 and c=16: no figures on either side.
+	for i, want := range [][2]float64{{0.5, 8}, {0, 0}, {0, 0}} {
+		x := cmp.Cells[i]
+		if x.CPUPerTaskRatio != want[0] || x.SchedP99Ratio != want[1] {
+			t.Errorf("cell %d: CPU/task ratio %v, sched p99 ratio %v; want %v", i, x.CPUPerTaskRatio, x.SchedP99Ratio, want)
+		}
+	}
+}

@@ -16,11 +16,12 @@ import (
 )
 
 // WriteText writes c as a terminal table: per cell, A's and B's median
-// tasks/s, their ratio B/A and its p-value, the same for p99, and flags: a
-// saturated client, a backlogged server, and a p99 not comparable because
-// a side's error rate is above cell.MaxComparableErrorRate (its p99 ratio
-// is then marked "!"); a p-value below SignificanceLevel is marked "*". A
-// legend and the counts of unmatched cells follow.
+// tasks/s, their ratio B/A and its p-value, the same for p99, the ratios B/A
+// of server CPU per task and scheduler-latency p99, and flags: a saturated
+// client, a backlogged server, and a p99 not comparable because a side's
+// error rate is above cell.MaxComparableErrorRate (its p99 ratio is then
+// marked "!"); a p-value below SignificanceLevel is marked "*". A legend and
+// the counts of unmatched cells follow.
 func (c *Comparison) WriteText(w io.Writer) error {
 	ew := &errwriter.Writer{W: w}
 	fmt.Fprintf(ew, "A: %s (server %s)\nB: %s (server %s)\n\n",
@@ -29,22 +30,23 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		fmt.Fprintln(ew, "no cell was measured on both sides")
 	} else {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "cell\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tflags")
+		fmt.Fprintln(tw, "cell\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tCPU/task B/A\tsched p99 B/A\tflags")
 		for _, x := range c.Cells {
 			p99Ratio := FormatRatio(x.P99Ratio)
 			if !x.LatencyComparable() {
 				p99Ratio += " !"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 				cell.Label(x.A),
 				FormatNumber(x.A.TasksPerS.Median), FormatNumber(x.B.TasksPerS.Median), FormatRatio(x.TasksRatio), pText(x.TasksP),
 				FormatNumber(x.A.P99Ms.Median), FormatNumber(x.B.P99Ms.Median), p99Ratio, pText(x.P99P),
-				strings.Join(x.Flags(), "; "))
+				FormatRatio(x.CPUPerTaskRatio), FormatRatio(x.SchedP99Ratio), strings.Join(x.Flags(), "; "))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintf(ew, "\nMedians over complete trials; p: two-sided Mann–Whitney U over trials, * below %g.\n", SignificanceLevel)
+		fmt.Fprintln(ew, "CPU/task and sched p99: the servers' CPU per task and scheduler-latency p99 (runtime evidence), B over A; – where a side lacks them.")
 		fmt.Fprintln(ew, "saturated: a client on either side saturated; the figure may be the client's limit, not the server's.")
 		fmt.Fprintln(ew, "backlogged: a side's server fell behind its open-loop schedule; its latencies are those of an overloaded server.")
 		fmt.Fprintf(ew, "! p99 not comparable: a side's error rate (failed, timed out or unsent requests) is above %g%%, and its success-only p99 leaves them out.\n",
@@ -88,6 +90,8 @@ var compareColumns = []string{
 	"a_saturated", "b_saturated",
 	"sync", "lock_order", "accounts",
 	"a_error_rate", "b_error_rate", "latency_comparable", "a_backlogged", "b_backlogged",
+	"a_cpu_us_per_task", "b_cpu_us_per_task", "cpu_per_task_ratio",
+	"a_sched_latency_p99_us", "b_sched_latency_p99_us", "sched_p99_ratio",
 }
 
 // WriteCSV writes c as CSV (compare.csv): a header, then one row per cell
@@ -97,9 +101,11 @@ var compareColumns = []string{
 // side's client saturated, then the shared-state parameters sync,
 // lock_order and accounts (empty, 0, for the workloads without them), then
 // each side's error rate, whether the latencies are comparable (see
-// Cell.LatencyComparable) and whether each side's server was backlogged.
-// Medians and ratios are rounded to 4 decimal places; p-values and error
-// rates keep 6 significant digits.
+// Cell.LatencyComparable) and whether each side's server was backlogged,
+// then each side's median server CPU per task and scheduler-latency p99 and
+// their ratios B/A (empty where a side lacks the figure). Medians and ratios
+// are rounded to 4 decimal places; p-values and error rates keep 6
+// significant digits.
 func (c *Comparison) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(compareColumns); err != nil {
@@ -121,6 +127,8 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 			a.Sync, a.LockOrder, strconv.Itoa(a.Accounts),
 			strconv.FormatFloat(a.ErrorRate, 'g', 6, 64), strconv.FormatFloat(b.ErrorRate, 'g', 6, 64),
 			strconv.FormatBool(x.LatencyComparable()), strconv.FormatBool(a.Backlogged), strconv.FormatBool(b.Backlogged),
+			a.Runtime.ServerCPUUsPerTask.String(), b.Runtime.ServerCPUUsPerTask.String(), optRatio(x.CPUPerTaskRatio),
+			a.Runtime.SchedLatencyP99Us.String(), b.Runtime.SchedLatencyP99Us.String(), optRatio(x.SchedP99Ratio),
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -179,4 +187,12 @@ func orNone(hosts []string) string {
 		named[i] = cmp.Or(h, "unknown")
 	}
 	return strings.Join(named, ", ")
+}
+
+// optRatio formats a ratio of runtime figures for CSV: empty when 0 (absent).
+func optRatio(r float64) string {
+	if r == 0 {
+		return ""
+	}
+	return record.FormatFloat(r)
 }

@@ -19,7 +19,8 @@ const SchemaVersion = 2
 // The 42 core columns, schema_version through client_saturated, come first;
 // the extras errors_by_code, complete and histogram follow them, then the
 // six shared-state columns sync, lock_order, accounts, lost_updates,
-// invariant_ok and lock_retries.
+// invariant_ok and lock_retries, then (schema version 2) the runtime
+// columns, RuntimeColumns.
 // Durations are float milliseconds (suffix _ms) or seconds (suffix _s);
 // float columns are written rounded to 4 decimal places, so 0.1µs for
 // milliseconds.
@@ -119,6 +120,13 @@ type Row struct {
 	// "ants", "pond", "conc" or "errgroup"); "" in a version 1 row, all of
 	// whose jobs ran the own code (see ImplementationName).
 	Implementation string
+	// Runtime is the server's runtime evidence over the measured window
+	// (schema version 2; absent in version 1 rows, and
+	// wherever the server did not answer Stats).
+	Runtime Runtime
+	// Profile is profile: the path of the trial's server profile, relative
+	// to the CSV's directory; empty when none was recorded.
+	Profile string
 }
 
 // ImplementationName returns r's implementation, "own" when the row does not

@@ -12,8 +12,8 @@ import (
 )
 
 // column is one CSV column: its name and the Row field it holds, returned as
-// a pointer (*string, *int, *uint64, *float64, *bool, *time.Time or
-// *map[string]uint64).
+// a pointer (*string, *int, *uint64, *float64, *Optional, *bool,
+// *time.Time or *map[string]uint64).
 type column struct {
 	columnDef
 	since int // the schema version that added the column
@@ -112,7 +112,7 @@ var v1Columns = []columnDef{
 }
 
 // v2Columns are the columns schema version 2 added, after version 1's.
-var v2Columns = []columnDef{
+var v2Columns = slices.Concat([]columnDef{
 	// Every request counted, the flags' reasons, and the job and load
 	// parameters that complete the cell key.
 	{"error_rate", func(r *Row) any { return &r.ErrorRate }},
@@ -131,7 +131,10 @@ var v2Columns = []columnDef{
 	// implementation: whose code ran the strategy (own, ants, pond, conc,
 	// errgroup); "" in a version 1 row, whose jobs all ran the own code.
 	{"implementation", func(r *Row) any { return &r.Implementation }},
-}
+	// Then runtimeColumns (csv_runtime.go): the server's runtime evidence
+	// of the measured window and the path of the trial's profile; an empty
+	// field is absent.
+}, runtimeColumns)
 
 var columnByName = func() map[string]column {
 	m := make(map[string]column, len(columns))
@@ -166,6 +169,8 @@ func formatField(p any) string {
 		return strconv.FormatUint(*p, 10)
 	case *float64:
 		return FormatFloat(*p)
+	case *Optional:
+		return p.String()
 	case *bool:
 		return strconv.FormatBool(*p)
 	case *time.Time:
@@ -190,6 +195,10 @@ func checkField(p any) error {
 		}
 	case *float64:
 		if math.IsNaN(*p) || math.IsInf(*p, 0) {
+			return errors.New("is not a finite number")
+		}
+	case *Optional:
+		if p.Valid && (math.IsNaN(p.Value) || math.IsInf(p.Value, 0)) {
 			return errors.New("is not a finite number")
 		}
 	case *time.Time:
@@ -227,6 +236,8 @@ func parseField(p any, s string) error {
 		if err == nil && (math.IsNaN(*p) || math.IsInf(*p, 0)) {
 			err = errors.New("not a finite number")
 		}
+	case *Optional:
+		*p, err = parseOptional(s)
 	case *bool:
 		switch s {
 		case "true", "false":

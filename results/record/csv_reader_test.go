@@ -67,8 +67,8 @@ func TestReadCSVStrictErrors(t *testing.T) {
 		{"bad lock retries", field("lock_retries", "1.5"), `(lock_retries): bad value "1.5"`},
 		{"too few fields", header + "1,2,3\n", "wrong number of fields"},
 		{"bad quoting", header + `1,"x` + "\n", "line 2"},
-		{"header only missing column", "schema_version\n", "want 65: missing"},
-		{"header without the shared-state columns", strings.Join(record.Header()[:45], ",") + "\n", `45 columns, want 65: missing "sync"`},
+		{"header only missing column", "schema_version\n", "want 77: missing"},
+		{"header without the shared-state columns", strings.Join(record.Header()[:45], ",") + "\n", `45 columns, want 77: missing "sync"`},
 		{"header extra column", strings.TrimSuffix(header, "\n") + ",x\n", `extra "x"`},
 	}
 	for _, tt := range tests {

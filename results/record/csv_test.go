@@ -2,6 +2,7 @@ package record_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"github.com/stratbench/stratbench/results/internal/resultstest"
 	"os"
@@ -66,6 +67,14 @@ func sampleRow() record.Row {
 		Complete:             true,
 		Histogram:            "hist/run-20250101-abc/pool-mixed-t3.sbt",
 		InvariantOK:          true,
+		Runtime: record.Runtime{
+			ServerCPUS: record.Some(41.25), ServerCPUUsPerTask: record.Some(4.2969),
+			SchedLatencyP50Us: record.Some(12.5), SchedLatencyP99Us: record.Some(812.25),
+			GCCPUPct: record.Some(3.125), AllocsPerTask: record.Some(2.0001), BytesPerTask: record.Some(96),
+			MutexWaitMs: record.Some(0), GoroutinesPeak: record.Some(1042), HeapPeakMB: record.Some(17.5),
+			// ThrottledS absent: the server has no CPU quota.
+		},
+		Profile: "profiles/pool-mixed-t3.cpu.pb.gz",
 	}
 }
 
@@ -91,8 +100,8 @@ func rounded(r record.Row) record.Row {
 
 func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	h := record.Header()
-	if len(h) != 65 || len(record.HeaderOf(1)) != 51 || record.HeaderOf(3) != nil {
-		t.Fatalf("Header() has %d columns, HeaderOf(1) %d; want 42 core + 3 extras + 6 shared-state + 14 of version 2, and 51",
+	if len(h) != 77 || len(record.HeaderOf(1)) != 51 || record.HeaderOf(3) != nil {
+		t.Fatalf("Header() has %d columns, HeaderOf(1) %d; want 42 core + 3 extras + 6 shared-state + 14 of version 2 + 12 runtime, and 51",
 			len(h), len(record.HeaderOf(1)))
 	}
 	if !slices.Equal(h[:51], record.HeaderOf(1)) {
@@ -106,6 +115,64 @@ func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	}
 	if got := strings.Join(h[45:51], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
 		t.Errorf("shared-state columns = %s", got)
+	}
+	if got, want := strings.Join(h[65:], ","), strings.Join(record.RuntimeColumns, ","); got != want {
+		t.Errorf("runtime columns = %s, want %s", got, want)
+	}
+}
+
+// TestReadVersion1Runtime reads a file of schema version 1: its rows have
+// every runtime figure and the profile absent, and a Writer refuses to
+// append to it.
+func TestReadVersion1Runtime(t *testing.T) {
+	row := string(mustRowLine(t))
+	// Version 1's header and row: the current ones cut to version 1's
+	// columns.
+	fields, err := csv.NewReader(strings.NewReader(row)).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields = append([]string{"1"}, fields[1:len(record.HeaderOf(1))]...)
+	var v1Buf strings.Builder
+	cw := csv.NewWriter(&v1Buf)
+	if err := cw.Write(fields); err != nil {
+		t.Fatal(err)
+	}
+	cw.Flush()
+	v1Row := v1Buf.String()
+	v1Header := strings.Join(record.HeaderOf(1), ",") + "\n"
+	path := filepath.Join(t.TempDir(), "v1.csv")
+	if err := os.WriteFile(path, []byte(v1Header+v1Row), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := record.ReadCSVFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Runtime != (record.Runtime{}) || rows[0].Profile != "" {
+		t.Fatalf("version 1 rows read as\n%+v\nwant one without runtime figures", rows)
+	}
+	for _, c := range record.RuntimeColumns {
+		if rows[0].Has(c) {
+			t.Errorf("a version 1 row has %s", c)
+		}
+	}
+	if rows[0].Runtime.ServerCPUS.Valid || rows[0].Runtime.ServerCPUS.String() != "" {
+		t.Errorf("server_cpu_s of a version 1 row = %+v, want absent", rows[0].Runtime.ServerCPUS)
+	}
+	if w, err := record.OpenWriter(path); err == nil || !errors.Is(err, record.ErrSchema) {
+		if w != nil {
+			w.Close()
+		}
+		t.Errorf("OpenWriter on a version 1 file: %v, want ErrSchema", err)
+	}
+	// A version 1 header with a version 2 row is refused.
+	bad := filepath.Join(t.TempDir(), "mixed.csv")
+	if err := os.WriteFile(bad, []byte(v1Header+"2"+v1Row[1:]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := record.ReadCSVFile(bad); !errors.Is(err, record.ErrSchema) {
+		t.Errorf("version 2 row under a version 1 header: %v, want ErrSchema", err)
 	}
 }
 
@@ -249,6 +316,7 @@ func TestWriterRefusesUnreadableRows(t *testing.T) {
 	}{
 		{"other schema", func(r *record.Row) { r.SchemaVersion = 1 }},
 		{"unknown schema", func(r *record.Row) { r.SchemaVersion = 3 }},
+		{"NaN runtime figure", func(r *record.Row) { r.Runtime.GCCPUPct = record.Some(nan()) }},
 		{"NaN", func(r *record.Row) { r.P99Ms = nan() }},
 		{"line break", func(r *record.Row) { r.ServerHost = "a\nb" }},
 		{"bad code", func(r *record.Row) { r.ErrorsByCode = map[string]uint64{"A=B": 1} }},

@@ -41,11 +41,19 @@ type Source struct {
 // HistogramPath returns the path of r's trial file, r being one of s.Rows:
 // r.Histogram resolved against the CSV's directory, or "" when r names
 // none.
-func (s *Source) HistogramPath(r Row) string {
-	if r.Histogram == "" {
+func (s *Source) HistogramPath(r Row) string { return s.resolve(r.Histogram) }
+
+// ProfilePath returns the path of r's profile file, r being one of s.Rows:
+// r.Profile resolved against the CSV's directory, or "" when r names none.
+func (s *Source) ProfilePath(r Row) string { return s.resolve(r.Profile) }
+
+// resolve returns rel, a slash path relative to the CSV's directory, as a
+// file path; "" for "".
+func (s *Source) resolve(rel string) string {
+	if rel == "" {
 		return ""
 	}
-	p := filepath.FromSlash(r.Histogram)
+	p := filepath.FromSlash(rel)
 	if filepath.IsAbs(p) {
 		return p
 	}

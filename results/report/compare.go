@@ -38,6 +38,7 @@ type htmlCell struct {
 	Label, Key                                     string
 	ATasks, BTasks, TasksRatio, TasksP, AP99, BP99 string
 	P99Ratio, P99P                                 string
+	CPURatio, SchedRatio                           string
 	TasksSig, P99Sig, Saturated                    bool
 	ATrials, BTrials                               int
 	// Flags are the cell's warnings (compare.Cell.Flags, "ok" left out);
@@ -70,6 +71,7 @@ func comparisonData(c *compare.Comparison) htmlPage {
 			TasksRatio: compare.FormatRatio(x.TasksRatio), TasksP: strconv.FormatFloat(x.TasksP, 'g', 3, 64),
 			AP99: compare.FormatNumber(x.A.P99Ms.Median), BP99: compare.FormatNumber(x.B.P99Ms.Median),
 			P99Ratio: compare.FormatRatio(x.P99Ratio), P99P: strconv.FormatFloat(x.P99P, 'g', 3, 64),
+			CPURatio: compare.FormatRatio(x.CPUPerTaskRatio), SchedRatio: compare.FormatRatio(x.SchedP99Ratio),
 			TasksSig: x.TasksSignificant(), P99Sig: x.P99Significant(), Saturated: x.Saturated(),
 			ATrials: x.A.Trials, BTrials: x.B.Trials,
 			Flags: slices.DeleteFunc(x.Flags(), func(f string) bool { return f == "ok" }), NotComparable: !x.LatencyComparable(),
@@ -138,8 +140,8 @@ code { font-size: 12px; }
 
 <h2>Cells measured on both sides</h2>
 {{if .Cells}}<table>
-<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th>flags</th></tr>
-{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}{{if .NotComparable}} nc{{end}}">{{.P99Ratio}}{{if .NotComparable}} !{{end}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td>{{range .Flags}}<span class="sat">{{.}}</span> {{end}}</td></tr>
+<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th title="server CPU per task, B over A">CPU/task B/A</th><th title="server scheduler-latency p99, B over A">sched p99 B/A</th><th>flags</th></tr>
+{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}{{if .NotComparable}} nc{{end}}">{{.P99Ratio}}{{if .NotComparable}} !{{end}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td class="n">{{.CPURatio}}</td><td class="n">{{.SchedRatio}}</td><td>{{range .Flags}}<span class="sat">{{.}}</span> {{end}}</td></tr>
 {{end}}</table>
 {{else}}<p>No cell was measured on both sides.</p>
 {{end}}

@@ -38,6 +38,12 @@ type page struct {
 	// Implementations compares the implementations of each strategy that
 	// has more than one in a panel.
 	Implementations []implTable
+	// Why is true when some cell has the server's runtime figures;
+	// RuntimeHeads head their columns in the table of all cells.
+	Why          bool
+	RuntimeHeads []string
+	// Profiles are the profiled cells' hottest functions.
+	Profiles []profileView
 }
 
 // panelView is one panel's charts and latency table.
@@ -49,6 +55,7 @@ type panelView struct {
 	Efficiency          template.HTML
 	Split               template.HTML
 	Latencies           []latencyRow
+	Runtime             []runtimeChart // the server's runtime figures, if any cell has them
 }
 
 // latencyRow is one strategy's latencies at a panel's chosen level.
@@ -70,6 +77,7 @@ type cellRow struct {
 	Errors                                 uint64
 	ErrorRate, P99All                      string
 	Saturated, Backlogged, NotComparable   bool
+	Runtime                                []string // runtimeCells
 }
 
 // saturatedListed is how many saturated cells the warning names.
@@ -93,8 +101,12 @@ func (r Report) page() page {
 	lk := looks(r.Cells)
 	pg.Shared, pg.Transfers = sharedViews(r.Cells, lk, pg.ManyHosts), transferRows(r.Cells, lk)
 	pg.Implementations = implementationTables(ps, pg.ManyHosts)
+	pg.RuntimeHeads = runtimeHeads()
+	pg.Profiles = profileViews(r.Profiles, r.Cells, pg.ManyHosts)
 	for i, p := range ps {
-		pg.Panels = append(pg.Panels, p.view(i, pg.ManyHosts))
+		v := p.view(i, pg.ManyHosts)
+		pg.Why = pg.Why || len(v.Runtime) > 0
+		pg.Panels = append(pg.Panels, v)
 		for _, s := range p.Series {
 			for _, c := range s.Cells {
 				pg.Rows = append(pg.Rows, newCellRow(p, s, c))
@@ -142,6 +154,7 @@ func (p panel) view(i int, manyHosts bool) panelView {
 		Latency:    latencyChart(p, x, "Latency percentiles at "+p.levelName(x)+", "+title),
 		Efficiency: efficiencyChart(p, "Efficiency against the bound, "+title),
 		Split:      splitChart(p, x, "Client latency split into server time and overhead, "+title),
+		Runtime:    runtimeCharts(p, title),
 	}
 	for _, s := range p.Series {
 		c, ok := s.at(x)
@@ -181,6 +194,7 @@ func newCellRow(p panel, s series, c cell.Summary) cellRow {
 		Errors: c.Errors, Saturated: c.Saturated,
 		ErrorRate: formatPct(c.ErrorRate), P99All: absentMs(c.P99AllMs),
 		Backlogged: c.Backlogged, NotComparable: !c.LatencyComparable(),
+		Runtime: runtimeCells(c),
 	}
 	if c.BoundTasksPerS > 0 {
 		row.Bound, row.Efficiency = formatSI(c.BoundTasksPerS), formatPct(c.Efficiency)

@@ -35,6 +35,8 @@ type Report struct {
 	From, To time.Time
 	// Sources name the inputs, as the user gave them.
 	Sources []string
+	// Profiles are the server profiles of the profiled cells, if any.
+	Profiles []Profile
 }
 
 //go:embed report.html.tmpl

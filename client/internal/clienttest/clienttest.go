@@ -55,9 +55,16 @@ func (f *bench) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, error)
 // connections and stops the server, waiting for every handler.
 func StartFake(t testing.TB, handler func(context.Context, *pb.RunRequest) (*pb.RunResponse, error)) []grpc.ClientConnInterface {
 	t.Helper()
+	return StartService(t, &bench{run: handler})
+}
+
+// StartService serves svc as StartFake does and returns Conns connections
+// to it.
+func StartService(t testing.TB, svc pb.BenchServiceServer) []grpc.ClientConnInterface {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer(grpc.WaitForHandlers(true))
-	pb.RegisterBenchServiceServer(srv, &bench{run: handler})
+	pb.RegisterBenchServiceServer(srv, svc)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	conns := make([]grpc.ClientConnInterface, Conns)

@@ -86,3 +86,15 @@ const (
 // ImplementationWords lists the words of stratbench.v1.Implementation in number order.
 // Callers must not modify it.
 var ImplementationWords = []string{ImplementationOwn, ImplementationAnts, ImplementationPond, ImplementationConc, ImplementationErrgroup}
+
+// The words of stratbench.v1.ProfileKind.
+const (
+	ProfileKindCPU   = "cpu"
+	ProfileKindHeap  = "heap"
+	ProfileKindMutex = "mutex"
+	ProfileKindBlock = "block"
+)
+
+// ProfileKindWords lists the words of stratbench.v1.ProfileKind in number order.
+// Callers must not modify it.
+var ProfileKindWords = []string{ProfileKindCPU, ProfileKindHeap, ProfileKindMutex, ProfileKindBlock}

@@ -454,6 +454,69 @@ func (Implementation) EnumDescriptor() ([]byte, []int) {
 	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{6}
 }
 
+// ProfileKind is which runtime profile Profile records.
+type ProfileKind int32
+
+const (
+	ProfileKind_PROFILE_KIND_UNSPECIFIED ProfileKind = 0
+	// CPU samples (runtime/pprof.StartCPUProfile), 100 per second.
+	ProfileKind_PROFILE_KIND_CPU ProfileKind = 1
+	// Heap allocations made during the window, and the change in memory in
+	// use: the heap profile at the end minus the one at the start.
+	ProfileKind_PROFILE_KIND_HEAP ProfileKind = 2
+	// Contended mutexes during the window; the sampling fraction is set only
+	// while the profile runs.
+	ProfileKind_PROFILE_KIND_MUTEX ProfileKind = 3
+	// Blocking events (channels, select, sync) during the window; the rate is
+	// set only while the profile runs.
+	ProfileKind_PROFILE_KIND_BLOCK ProfileKind = 4
+)
+
+// Enum value maps for ProfileKind.
+var (
+	ProfileKind_name = map[int32]string{
+		0: "PROFILE_KIND_UNSPECIFIED",
+		1: "PROFILE_KIND_CPU",
+		2: "PROFILE_KIND_HEAP",
+		3: "PROFILE_KIND_MUTEX",
+		4: "PROFILE_KIND_BLOCK",
+	}
+	ProfileKind_value = map[string]int32{
+		"PROFILE_KIND_UNSPECIFIED": 0,
+		"PROFILE_KIND_CPU":         1,
+		"PROFILE_KIND_HEAP":        2,
+		"PROFILE_KIND_MUTEX":       3,
+		"PROFILE_KIND_BLOCK":       4,
+	}
+)
+
+func (x ProfileKind) Enum() *ProfileKind {
+	p := new(ProfileKind)
+	*p = x
+	return p
+}
+
+func (x ProfileKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ProfileKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_stratbench_v1_stratbench_proto_enumTypes[7].Descriptor()
+}
+
+func (ProfileKind) Type() protoreflect.EnumType {
+	return &file_stratbench_v1_stratbench_proto_enumTypes[7]
+}
+
+func (x ProfileKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ProfileKind.Descriptor instead.
+func (ProfileKind) EnumDescriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{7}
+}
+
 // RunRequest describes one job.
 type RunRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -1199,6 +1262,468 @@ func (x *InfoResponse) GetNsPerIteration() float64 {
 	return 0
 }
 
+// StatsRequest asks for the server's runtime counters.
+type StatsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StatsRequest) Reset() {
+	*x = StatsRequest{}
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StatsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StatsRequest) ProtoMessage() {}
+
+func (x *StatsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StatsRequest.ProtoReflect.Descriptor instead.
+func (*StatsRequest) Descriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{6}
+}
+
+// LatencyBucket is one non-empty bucket of a runtime/metrics histogram of
+// durations: count events lasted from lower_seconds (inclusive) to
+// upper_seconds (exclusive). The bounds are the runtime's fixed boundaries,
+// the same in every response of one server process; the first bound may be
+// -Inf and the last +Inf.
+type LatencyBucket struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	LowerSeconds  float64                `protobuf:"fixed64,1,opt,name=lower_seconds,json=lowerSeconds,proto3" json:"lower_seconds,omitempty"`
+	UpperSeconds  float64                `protobuf:"fixed64,2,opt,name=upper_seconds,json=upperSeconds,proto3" json:"upper_seconds,omitempty"`
+	Count         uint64                 `protobuf:"varint,3,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LatencyBucket) Reset() {
+	*x = LatencyBucket{}
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LatencyBucket) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LatencyBucket) ProtoMessage() {}
+
+func (x *LatencyBucket) ProtoReflect() protoreflect.Message {
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LatencyBucket.ProtoReflect.Descriptor instead.
+func (*LatencyBucket) Descriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *LatencyBucket) GetLowerSeconds() float64 {
+	if x != nil {
+		return x.LowerSeconds
+	}
+	return 0
+}
+
+func (x *LatencyBucket) GetUpperSeconds() float64 {
+	if x != nil {
+		return x.UpperSeconds
+	}
+	return 0
+}
+
+func (x *LatencyBucket) GetCount() uint64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// CPUThrottling is the CFS bandwidth counters of the cgroup whose CPU quota
+// binds the server (cpu.stat): enforcement periods, periods in which the
+// cgroup was throttled, and the total time it was throttled.
+type CPUThrottling struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	Periods          uint64                 `protobuf:"varint,1,opt,name=periods,proto3" json:"periods,omitempty"`
+	ThrottledPeriods uint64                 `protobuf:"varint,2,opt,name=throttled_periods,json=throttledPeriods,proto3" json:"throttled_periods,omitempty"`
+	Throttled        *durationpb.Duration   `protobuf:"bytes,3,opt,name=throttled,proto3" json:"throttled,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *CPUThrottling) Reset() {
+	*x = CPUThrottling{}
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CPUThrottling) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CPUThrottling) ProtoMessage() {}
+
+func (x *CPUThrottling) ProtoReflect() protoreflect.Message {
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CPUThrottling.ProtoReflect.Descriptor instead.
+func (*CPUThrottling) Descriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *CPUThrottling) GetPeriods() uint64 {
+	if x != nil {
+		return x.Periods
+	}
+	return 0
+}
+
+func (x *CPUThrottling) GetThrottledPeriods() uint64 {
+	if x != nil {
+		return x.ThrottledPeriods
+	}
+	return 0
+}
+
+func (x *CPUThrottling) GetThrottled() *durationpb.Duration {
+	if x != nil {
+		return x.Throttled
+	}
+	return nil
+}
+
+// StatsResponse is the server process's runtime counters. Every field but
+// goroutines, goroutines_peak, heap_inuse_bytes and heap_inuse_peak_bytes
+// counts from the start of the process; subtract two responses to get a
+// window's figures.
+type StatsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// User plus system CPU time of the process (getrusage).
+	ProcessCpu *durationpb.Duration `protobuf:"bytes,1,opt,name=process_cpu,json=processCpu,proto3" json:"process_cpu,omitempty"`
+	// /cpu/classes/gc/total:cpu-seconds: CPU spent on garbage collection.
+	// The runtime updates its CPU classes (this and busy_cpu_seconds) only
+	// when a GC cycle ends.
+	GcCpuSeconds float64 `protobuf:"fixed64,2,opt,name=gc_cpu_seconds,json=gcCpuSeconds,proto3" json:"gc_cpu_seconds,omitempty"`
+	// /gc/heap/allocs:bytes: bytes allocated on the heap.
+	AllocBytes uint64 `protobuf:"varint,3,opt,name=alloc_bytes,json=allocBytes,proto3" json:"alloc_bytes,omitempty"`
+	// /gc/heap/allocs:objects: heap objects allocated.
+	AllocObjects uint64 `protobuf:"varint,4,opt,name=alloc_objects,json=allocObjects,proto3" json:"alloc_objects,omitempty"`
+	// /gc/cycles/total:gc-cycles: completed GC cycles.
+	GcCycles uint64 `protobuf:"varint,5,opt,name=gc_cycles,json=gcCycles,proto3" json:"gc_cycles,omitempty"`
+	// /sync/mutex/wait/total:seconds: time goroutines spent blocked on a
+	// sync.Mutex or sync.RWMutex (or a runtime lock).
+	MutexWaitSeconds float64 `protobuf:"fixed64,6,opt,name=mutex_wait_seconds,json=mutexWaitSeconds,proto3" json:"mutex_wait_seconds,omitempty"`
+	// /sched/goroutines:goroutines now.
+	Goroutines uint64 `protobuf:"varint,7,opt,name=goroutines,proto3" json:"goroutines,omitempty"`
+	// The most goroutines seen since the previous Stats call (sampled every
+	// millisecond, and at each read).
+	GoroutinesPeak uint64 `protobuf:"varint,8,opt,name=goroutines_peak,json=goroutinesPeak,proto3" json:"goroutines_peak,omitempty"`
+	// /memory/classes/heap/objects:bytes now: heap memory occupied by
+	// objects, live or not yet swept.
+	HeapInuseBytes uint64 `protobuf:"varint,9,opt,name=heap_inuse_bytes,json=heapInuseBytes,proto3" json:"heap_inuse_bytes,omitempty"`
+	// The most heap_inuse_bytes seen since the previous Stats call (sampled
+	// every millisecond, and at each read).
+	HeapInusePeakBytes uint64 `protobuf:"varint,10,opt,name=heap_inuse_peak_bytes,json=heapInusePeakBytes,proto3" json:"heap_inuse_peak_bytes,omitempty"`
+	// /sched/latencies:seconds: how long goroutines waited runnable before
+	// they ran; only non-empty buckets, in increasing order.
+	SchedLatency []*LatencyBucket `protobuf:"bytes,11,rep,name=sched_latency,json=schedLatency,proto3" json:"sched_latency,omitempty"`
+	// Absent when the server has no cgroup CPU quota or it cannot be read.
+	Throttling *CPUThrottling `protobuf:"bytes,12,opt,name=throttling,proto3" json:"throttling,omitempty"`
+	// The server's sampling period for the peaks.
+	SamplePeriod *durationpb.Duration `protobuf:"bytes,13,opt,name=sample_period,json=samplePeriod,proto3" json:"sample_period,omitempty"`
+	// The runtime's estimate of the CPU it used (/cpu/classes/total minus
+	// /cpu/classes/idle), the denominator of GC CPU: the runtime's CPU
+	// classes compare only with each other.
+	BusyCpuSeconds float64 `protobuf:"fixed64,14,opt,name=busy_cpu_seconds,json=busyCpuSeconds,proto3" json:"busy_cpu_seconds,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *StatsResponse) Reset() {
+	*x = StatsResponse{}
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StatsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StatsResponse) ProtoMessage() {}
+
+func (x *StatsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StatsResponse.ProtoReflect.Descriptor instead.
+func (*StatsResponse) Descriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *StatsResponse) GetProcessCpu() *durationpb.Duration {
+	if x != nil {
+		return x.ProcessCpu
+	}
+	return nil
+}
+
+func (x *StatsResponse) GetGcCpuSeconds() float64 {
+	if x != nil {
+		return x.GcCpuSeconds
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetAllocBytes() uint64 {
+	if x != nil {
+		return x.AllocBytes
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetAllocObjects() uint64 {
+	if x != nil {
+		return x.AllocObjects
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetGcCycles() uint64 {
+	if x != nil {
+		return x.GcCycles
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetMutexWaitSeconds() float64 {
+	if x != nil {
+		return x.MutexWaitSeconds
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetGoroutines() uint64 {
+	if x != nil {
+		return x.Goroutines
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetGoroutinesPeak() uint64 {
+	if x != nil {
+		return x.GoroutinesPeak
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetHeapInuseBytes() uint64 {
+	if x != nil {
+		return x.HeapInuseBytes
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetHeapInusePeakBytes() uint64 {
+	if x != nil {
+		return x.HeapInusePeakBytes
+	}
+	return 0
+}
+
+func (x *StatsResponse) GetSchedLatency() []*LatencyBucket {
+	if x != nil {
+		return x.SchedLatency
+	}
+	return nil
+}
+
+func (x *StatsResponse) GetThrottling() *CPUThrottling {
+	if x != nil {
+		return x.Throttling
+	}
+	return nil
+}
+
+func (x *StatsResponse) GetSamplePeriod() *durationpb.Duration {
+	if x != nil {
+		return x.SamplePeriod
+	}
+	return nil
+}
+
+func (x *StatsResponse) GetBusyCpuSeconds() float64 {
+	if x != nil {
+		return x.BusyCpuSeconds
+	}
+	return 0
+}
+
+// ProfileRequest starts a profile. The client sends exactly one, then
+// half-closes its stream to end the window.
+type ProfileRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Kind  ProfileKind            `protobuf:"varint,1,opt,name=kind,proto3,enum=stratbench.v1.ProfileKind" json:"kind,omitempty"`
+	// The window ends after this long if the client has not ended it; from
+	// 1 ms to 1 hour.
+	MaxDuration   *durationpb.Duration `protobuf:"bytes,2,opt,name=max_duration,json=maxDuration,proto3" json:"max_duration,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProfileRequest) Reset() {
+	*x = ProfileRequest{}
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProfileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProfileRequest) ProtoMessage() {}
+
+func (x *ProfileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProfileRequest.ProtoReflect.Descriptor instead.
+func (*ProfileRequest) Descriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ProfileRequest) GetKind() ProfileKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ProfileKind_PROFILE_KIND_UNSPECIFIED
+}
+
+func (x *ProfileRequest) GetMaxDuration() *durationpb.Duration {
+	if x != nil {
+		return x.MaxDuration
+	}
+	return nil
+}
+
+// ProfileResponse is one message of a profile's stream: first one with
+// started set and no data, then data chunks of at most 1 MiB, the last with
+// window set.
+type ProfileResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The profile is running: the window has begun.
+	Started bool `protobuf:"varint,1,opt,name=started,proto3" json:"started,omitempty"`
+	// The next bytes of the gzipped pprof protobuf.
+	Data []byte `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	// Set on the last message: how long the profile ran.
+	Window        *durationpb.Duration `protobuf:"bytes,3,opt,name=window,proto3" json:"window,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProfileResponse) Reset() {
+	*x = ProfileResponse{}
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProfileResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProfileResponse) ProtoMessage() {}
+
+func (x *ProfileResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_stratbench_v1_stratbench_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProfileResponse.ProtoReflect.Descriptor instead.
+func (*ProfileResponse) Descriptor() ([]byte, []int) {
+	return file_stratbench_v1_stratbench_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ProfileResponse) GetStarted() bool {
+	if x != nil {
+		return x.Started
+	}
+	return false
+}
+
+func (x *ProfileResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+func (x *ProfileResponse) GetWindow() *durationpb.Duration {
+	if x != nil {
+		return x.Window
+	}
+	return nil
+}
+
 var File_stratbench_v1_stratbench_proto protoreflect.FileDescriptor
 
 const file_stratbench_v1_stratbench_proto_rawDesc = "" +
@@ -1284,7 +1809,45 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	" \x01(\tR\vgrpcVersion\x12-\n" +
 	"\x12stratbench_version\x18\v \x01(\tR\x11stratbenchVersion\x12-\n" +
 	"\x06limits\x18\f \x01(\v2\x15.stratbench.v1.LimitsR\x06limits\x12(\n" +
-	"\x10ns_per_iteration\x18\r \x01(\x01R\x0ensPerIteration*\x9c\x01\n" +
+	"\x10ns_per_iteration\x18\r \x01(\x01R\x0ensPerIteration\"\x0e\n" +
+	"\fStatsRequest\"o\n" +
+	"\rLatencyBucket\x12#\n" +
+	"\rlower_seconds\x18\x01 \x01(\x01R\flowerSeconds\x12#\n" +
+	"\rupper_seconds\x18\x02 \x01(\x01R\fupperSeconds\x12\x14\n" +
+	"\x05count\x18\x03 \x01(\x04R\x05count\"\x8f\x01\n" +
+	"\rCPUThrottling\x12\x18\n" +
+	"\aperiods\x18\x01 \x01(\x04R\aperiods\x12+\n" +
+	"\x11throttled_periods\x18\x02 \x01(\x04R\x10throttledPeriods\x127\n" +
+	"\tthrottled\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\tthrottled\"\x93\x05\n" +
+	"\rStatsResponse\x12:\n" +
+	"\vprocess_cpu\x18\x01 \x01(\v2\x19.google.protobuf.DurationR\n" +
+	"processCpu\x12$\n" +
+	"\x0egc_cpu_seconds\x18\x02 \x01(\x01R\fgcCpuSeconds\x12\x1f\n" +
+	"\valloc_bytes\x18\x03 \x01(\x04R\n" +
+	"allocBytes\x12#\n" +
+	"\ralloc_objects\x18\x04 \x01(\x04R\fallocObjects\x12\x1b\n" +
+	"\tgc_cycles\x18\x05 \x01(\x04R\bgcCycles\x12,\n" +
+	"\x12mutex_wait_seconds\x18\x06 \x01(\x01R\x10mutexWaitSeconds\x12\x1e\n" +
+	"\n" +
+	"goroutines\x18\a \x01(\x04R\n" +
+	"goroutines\x12'\n" +
+	"\x0fgoroutines_peak\x18\b \x01(\x04R\x0egoroutinesPeak\x12(\n" +
+	"\x10heap_inuse_bytes\x18\t \x01(\x04R\x0eheapInuseBytes\x121\n" +
+	"\x15heap_inuse_peak_bytes\x18\n" +
+	" \x01(\x04R\x12heapInusePeakBytes\x12A\n" +
+	"\rsched_latency\x18\v \x03(\v2\x1c.stratbench.v1.LatencyBucketR\fschedLatency\x12<\n" +
+	"\n" +
+	"throttling\x18\f \x01(\v2\x1c.stratbench.v1.CPUThrottlingR\n" +
+	"throttling\x12>\n" +
+	"\rsample_period\x18\r \x01(\v2\x19.google.protobuf.DurationR\fsamplePeriod\x12(\n" +
+	"\x10busy_cpu_seconds\x18\x0e \x01(\x01R\x0ebusyCpuSeconds\"~\n" +
+	"\x0eProfileRequest\x12.\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x1a.stratbench.v1.ProfileKindR\x04kind\x12<\n" +
+	"\fmax_duration\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\vmaxDuration\"r\n" +
+	"\x0fProfileResponse\x12\x18\n" +
+	"\astarted\x18\x01 \x01(\bR\astarted\x12\x12\n" +
+	"\x04data\x18\x02 \x01(\fR\x04data\x121\n" +
+	"\x06window\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\x06window*\x9c\x01\n" +
 	"\bStrategy\x12\x18\n" +
 	"\x14STRATEGY_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fSTRATEGY_SERIAL\x10\x01\x12\x1f\n" +
@@ -1325,10 +1888,18 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\x13IMPLEMENTATION_ANTS\x10\x02\x12\x17\n" +
 	"\x13IMPLEMENTATION_POND\x10\x03\x12\x17\n" +
 	"\x13IMPLEMENTATION_CONC\x10\x04\x12\x1b\n" +
-	"\x17IMPLEMENTATION_ERRGROUP\x10\x052\x8d\x01\n" +
+	"\x17IMPLEMENTATION_ERRGROUP\x10\x05*\x88\x01\n" +
+	"\vProfileKind\x12\x1c\n" +
+	"\x18PROFILE_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
+	"\x10PROFILE_KIND_CPU\x10\x01\x12\x15\n" +
+	"\x11PROFILE_KIND_HEAP\x10\x02\x12\x16\n" +
+	"\x12PROFILE_KIND_MUTEX\x10\x03\x12\x16\n" +
+	"\x12PROFILE_KIND_BLOCK\x10\x042\x9f\x02\n" +
 	"\fBenchService\x12<\n" +
 	"\x03Run\x12\x19.stratbench.v1.RunRequest\x1a\x1a.stratbench.v1.RunResponse\x12?\n" +
-	"\x04Info\x12\x1a.stratbench.v1.InfoRequest\x1a\x1b.stratbench.v1.InfoResponseBCZAgithub.com/stratbench/stratbench/proto/stratbench/v1;stratbenchv1b\x06proto3"
+	"\x04Info\x12\x1a.stratbench.v1.InfoRequest\x1a\x1b.stratbench.v1.InfoResponse\x12B\n" +
+	"\x05Stats\x12\x1b.stratbench.v1.StatsRequest\x1a\x1c.stratbench.v1.StatsResponse\x12L\n" +
+	"\aProfile\x12\x1d.stratbench.v1.ProfileRequest\x1a\x1e.stratbench.v1.ProfileResponse(\x010\x01BCZAgithub.com/stratbench/stratbench/proto/stratbench/v1;stratbenchv1b\x06proto3"
 
 var (
 	file_stratbench_v1_stratbench_proto_rawDescOnce sync.Once
@@ -1342,8 +1913,8 @@ func file_stratbench_v1_stratbench_proto_rawDescGZIP() []byte {
 	return file_stratbench_v1_stratbench_proto_rawDescData
 }
 
-var file_stratbench_v1_stratbench_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_stratbench_v1_stratbench_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_stratbench_v1_stratbench_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_stratbench_v1_stratbench_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_stratbench_v1_stratbench_proto_goTypes = []any{
 	(Strategy)(0),               // 0: stratbench.v1.Strategy
 	(Workload)(0),               // 1: stratbench.v1.Workload
@@ -1352,41 +1923,60 @@ var file_stratbench_v1_stratbench_proto_goTypes = []any{
 	(ErrorPolicy)(0),            // 4: stratbench.v1.ErrorPolicy
 	(Scope)(0),                  // 5: stratbench.v1.Scope
 	(Implementation)(0),         // 6: stratbench.v1.Implementation
-	(*RunRequest)(nil),          // 7: stratbench.v1.RunRequest
-	(*TaskFailure)(nil),         // 8: stratbench.v1.TaskFailure
-	(*RunResponse)(nil),         // 9: stratbench.v1.RunResponse
-	(*InfoRequest)(nil),         // 10: stratbench.v1.InfoRequest
-	(*Limits)(nil),              // 11: stratbench.v1.Limits
-	(*InfoResponse)(nil),        // 12: stratbench.v1.InfoResponse
-	(*durationpb.Duration)(nil), // 13: google.protobuf.Duration
+	(ProfileKind)(0),            // 7: stratbench.v1.ProfileKind
+	(*RunRequest)(nil),          // 8: stratbench.v1.RunRequest
+	(*TaskFailure)(nil),         // 9: stratbench.v1.TaskFailure
+	(*RunResponse)(nil),         // 10: stratbench.v1.RunResponse
+	(*InfoRequest)(nil),         // 11: stratbench.v1.InfoRequest
+	(*Limits)(nil),              // 12: stratbench.v1.Limits
+	(*InfoResponse)(nil),        // 13: stratbench.v1.InfoResponse
+	(*StatsRequest)(nil),        // 14: stratbench.v1.StatsRequest
+	(*LatencyBucket)(nil),       // 15: stratbench.v1.LatencyBucket
+	(*CPUThrottling)(nil),       // 16: stratbench.v1.CPUThrottling
+	(*StatsResponse)(nil),       // 17: stratbench.v1.StatsResponse
+	(*ProfileRequest)(nil),      // 18: stratbench.v1.ProfileRequest
+	(*ProfileResponse)(nil),     // 19: stratbench.v1.ProfileResponse
+	(*durationpb.Duration)(nil), // 20: google.protobuf.Duration
 }
 var file_stratbench_v1_stratbench_proto_depIdxs = []int32{
 	0,  // 0: stratbench.v1.RunRequest.strategy:type_name -> stratbench.v1.Strategy
 	1,  // 1: stratbench.v1.RunRequest.workload:type_name -> stratbench.v1.Workload
-	13, // 2: stratbench.v1.RunRequest.io_latency:type_name -> google.protobuf.Duration
+	20, // 2: stratbench.v1.RunRequest.io_latency:type_name -> google.protobuf.Duration
 	5,  // 3: stratbench.v1.RunRequest.scope:type_name -> stratbench.v1.Scope
 	2,  // 4: stratbench.v1.RunRequest.sync:type_name -> stratbench.v1.Sync
 	3,  // 5: stratbench.v1.RunRequest.lock_order:type_name -> stratbench.v1.LockOrder
 	4,  // 6: stratbench.v1.RunRequest.error_policy:type_name -> stratbench.v1.ErrorPolicy
 	6,  // 7: stratbench.v1.RunRequest.implementation:type_name -> stratbench.v1.Implementation
-	13, // 8: stratbench.v1.RunResponse.server_time:type_name -> google.protobuf.Duration
-	13, // 9: stratbench.v1.RunResponse.queue_time:type_name -> google.protobuf.Duration
-	8,  // 10: stratbench.v1.RunResponse.failures:type_name -> stratbench.v1.TaskFailure
-	13, // 11: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
-	13, // 12: stratbench.v1.Limits.max_cpu_in_flight:type_name -> google.protobuf.Duration
-	13, // 13: stratbench.v1.Limits.max_job_duration:type_name -> google.protobuf.Duration
-	13, // 14: stratbench.v1.Limits.shared_idle_timeout:type_name -> google.protobuf.Duration
-	13, // 15: stratbench.v1.Limits.max_sched_latency:type_name -> google.protobuf.Duration
-	11, // 16: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
-	7,  // 17: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
-	10, // 18: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
-	9,  // 19: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
-	12, // 20: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
-	19, // [19:21] is the sub-list for method output_type
-	17, // [17:19] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	20, // 8: stratbench.v1.RunResponse.server_time:type_name -> google.protobuf.Duration
+	20, // 9: stratbench.v1.RunResponse.queue_time:type_name -> google.protobuf.Duration
+	9,  // 10: stratbench.v1.RunResponse.failures:type_name -> stratbench.v1.TaskFailure
+	20, // 11: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
+	20, // 12: stratbench.v1.Limits.max_cpu_in_flight:type_name -> google.protobuf.Duration
+	20, // 13: stratbench.v1.Limits.max_job_duration:type_name -> google.protobuf.Duration
+	20, // 14: stratbench.v1.Limits.shared_idle_timeout:type_name -> google.protobuf.Duration
+	20, // 15: stratbench.v1.Limits.max_sched_latency:type_name -> google.protobuf.Duration
+	12, // 16: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
+	20, // 17: stratbench.v1.CPUThrottling.throttled:type_name -> google.protobuf.Duration
+	20, // 18: stratbench.v1.StatsResponse.process_cpu:type_name -> google.protobuf.Duration
+	15, // 19: stratbench.v1.StatsResponse.sched_latency:type_name -> stratbench.v1.LatencyBucket
+	16, // 20: stratbench.v1.StatsResponse.throttling:type_name -> stratbench.v1.CPUThrottling
+	20, // 21: stratbench.v1.StatsResponse.sample_period:type_name -> google.protobuf.Duration
+	7,  // 22: stratbench.v1.ProfileRequest.kind:type_name -> stratbench.v1.ProfileKind
+	20, // 23: stratbench.v1.ProfileRequest.max_duration:type_name -> google.protobuf.Duration
+	20, // 24: stratbench.v1.ProfileResponse.window:type_name -> google.protobuf.Duration
+	8,  // 25: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
+	11, // 26: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
+	14, // 27: stratbench.v1.BenchService.Stats:input_type -> stratbench.v1.StatsRequest
+	18, // 28: stratbench.v1.BenchService.Profile:input_type -> stratbench.v1.ProfileRequest
+	10, // 29: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
+	13, // 30: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
+	17, // 31: stratbench.v1.BenchService.Stats:output_type -> stratbench.v1.StatsResponse
+	19, // 32: stratbench.v1.BenchService.Profile:output_type -> stratbench.v1.ProfileResponse
+	29, // [29:33] is the sub-list for method output_type
+	25, // [25:29] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_stratbench_v1_stratbench_proto_init() }
@@ -1399,8 +1989,8 @@ func file_stratbench_v1_stratbench_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_stratbench_v1_stratbench_proto_rawDesc), len(file_stratbench_v1_stratbench_proto_rawDesc)),
-			NumEnums:      7,
-			NumMessages:   6,
+			NumEnums:      8,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

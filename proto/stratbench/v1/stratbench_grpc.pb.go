@@ -23,8 +23,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	BenchService_Run_FullMethodName  = "/stratbench.v1.BenchService/Run"
-	BenchService_Info_FullMethodName = "/stratbench.v1.BenchService/Info"
+	BenchService_Run_FullMethodName     = "/stratbench.v1.BenchService/Run"
+	BenchService_Info_FullMethodName    = "/stratbench.v1.BenchService/Info"
+	BenchService_Stats_FullMethodName   = "/stratbench.v1.BenchService/Stats"
+	BenchService_Profile_FullMethodName = "/stratbench.v1.BenchService/Profile"
 )
 
 // BenchServiceClient is the client API for BenchService service.
@@ -41,6 +43,21 @@ type BenchServiceClient interface {
 	// Info returns the server host's fingerprint, the limits it enforces and
 	// the calibrated cost of the CPU kernel.
 	Info(ctx context.Context, in *InfoRequest, opts ...grpc.CallOption) (*InfoResponse, error)
+	// Stats returns the server process's cumulative runtime counters (CPU
+	// time, scheduler latencies, GC, allocations, mutex wait, cgroup
+	// throttling) and the peaks of goroutines and heap in use since the
+	// previous Stats call. A client reads it at the start and the end of a
+	// measured window and subtracts. It needs the same credentials as Run.
+	Stats(ctx context.Context, in *StatsRequest, opts ...grpc.CallOption) (*StatsResponse, error)
+	// Profile records one runtime profile of the server over a window the
+	// client defines. The client sends one ProfileRequest; the server starts
+	// the profile and sends a ProfileResponse with started set; the window
+	// ends when the client half-closes its side (or max_duration passes
+	// first); the server then sends the gzipped pprof profile in data chunks,
+	// the last one with window set, and ends the RPC. One profile runs at a
+	// time: a second gets FAILED_PRECONDITION. It needs the same credentials
+	// as Run.
+	Profile(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ProfileRequest, ProfileResponse], error)
 }
 
 type benchServiceClient struct {
@@ -71,6 +88,29 @@ func (c *benchServiceClient) Info(ctx context.Context, in *InfoRequest, opts ...
 	return out, nil
 }
 
+func (c *benchServiceClient) Stats(ctx context.Context, in *StatsRequest, opts ...grpc.CallOption) (*StatsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(StatsResponse)
+	err := c.cc.Invoke(ctx, BenchService_Stats_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *benchServiceClient) Profile(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ProfileRequest, ProfileResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &BenchService_ServiceDesc.Streams[0], BenchService_Profile_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ProfileRequest, ProfileResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type BenchService_ProfileClient = grpc.BidiStreamingClient[ProfileRequest, ProfileResponse]
+
 // BenchServiceServer is the server API for BenchService service.
 // All implementations must embed UnimplementedBenchServiceServer
 // for forward compatibility.
@@ -85,6 +125,21 @@ type BenchServiceServer interface {
 	// Info returns the server host's fingerprint, the limits it enforces and
 	// the calibrated cost of the CPU kernel.
 	Info(context.Context, *InfoRequest) (*InfoResponse, error)
+	// Stats returns the server process's cumulative runtime counters (CPU
+	// time, scheduler latencies, GC, allocations, mutex wait, cgroup
+	// throttling) and the peaks of goroutines and heap in use since the
+	// previous Stats call. A client reads it at the start and the end of a
+	// measured window and subtracts. It needs the same credentials as Run.
+	Stats(context.Context, *StatsRequest) (*StatsResponse, error)
+	// Profile records one runtime profile of the server over a window the
+	// client defines. The client sends one ProfileRequest; the server starts
+	// the profile and sends a ProfileResponse with started set; the window
+	// ends when the client half-closes its side (or max_duration passes
+	// first); the server then sends the gzipped pprof profile in data chunks,
+	// the last one with window set, and ends the RPC. One profile runs at a
+	// time: a second gets FAILED_PRECONDITION. It needs the same credentials
+	// as Run.
+	Profile(grpc.BidiStreamingServer[ProfileRequest, ProfileResponse]) error
 	mustEmbedUnimplementedBenchServiceServer()
 }
 
@@ -100,6 +155,12 @@ func (UnimplementedBenchServiceServer) Run(context.Context, *RunRequest) (*RunRe
 }
 func (UnimplementedBenchServiceServer) Info(context.Context, *InfoRequest) (*InfoResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Info not implemented")
+}
+func (UnimplementedBenchServiceServer) Stats(context.Context, *StatsRequest) (*StatsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Stats not implemented")
+}
+func (UnimplementedBenchServiceServer) Profile(grpc.BidiStreamingServer[ProfileRequest, ProfileResponse]) error {
+	return status.Error(codes.Unimplemented, "method Profile not implemented")
 }
 func (UnimplementedBenchServiceServer) mustEmbedUnimplementedBenchServiceServer() {}
 func (UnimplementedBenchServiceServer) testEmbeddedByValue()                      {}
@@ -158,6 +219,31 @@ func _BenchService_Info_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _BenchService_Stats_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(StatsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BenchServiceServer).Stats(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BenchService_Stats_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BenchServiceServer).Stats(ctx, req.(*StatsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BenchService_Profile_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(BenchServiceServer).Profile(&grpc.GenericServerStream[ProfileRequest, ProfileResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type BenchService_ProfileServer = grpc.BidiStreamingServer[ProfileRequest, ProfileResponse]
+
 // BenchService_ServiceDesc is the grpc.ServiceDesc for BenchService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -173,7 +259,18 @@ var BenchService_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "Info",
 			Handler:    _BenchService_Info_Handler,
 		},
+		{
+			MethodName: "Stats",
+			Handler:    _BenchService_Stats_Handler,
+		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "Profile",
+			Handler:       _BenchService_Profile_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "stratbench/v1/stratbench.proto",
 }

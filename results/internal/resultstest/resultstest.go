@@ -63,11 +63,15 @@ func GoldenComparison(t testing.TB) *compare.Comparison {
 	t.Helper()
 	var a, b []record.Row
 	for i, v := range []float64{1000, 1010, 990} {
+		// At c=4 A's server spends 200 µs of CPU per task with a 50 µs
+		// scheduler p99, B's 100 µs with 400 µs; c=8 has no runtime figures.
 		r := CellRow("box-a", 4, i+1, v)
 		r.ServerCPUModel, r.ClientHost = "CPU A <fast>", "client-1"
+		r.Runtime.ServerCPUUsPerTask, r.Runtime.SchedLatencyP99Us = record.Some(200), record.Some(50)
 		a = append(a, r)
 		r = CellRow("box-b", 4, i+1, 2*v)
 		r.ServerCPUModel, r.ClientHost, r.P99Ms = "CPU B", "client-1", 2
+		r.Runtime.ServerCPUUsPerTask, r.Runtime.SchedLatencyP99Us = record.Some(100), record.Some(400)
 		b = append(b, r)
 	}
 	sat := CellRow("box-b", 8, 1, 500)
