@@ -40,7 +40,9 @@ func Fingerprint(nsPerIteration float64) *pb.InfoResponse {
 // NewGRPCServer returns a gRPC server serving svc, the standard health
 // service (SERVING) and server reflection, with the transport limits of l:
 // MaxConcurrentStreams, the receive size, and a keepalive enforcement policy
-// that closes connections pinging more often than every 10 s. extra options
+// that closes connections pinging more often than every 10 s, and a tap
+// handle that stamps each RPC's receipt time for RunResponse.handler_wait
+// (gRPC allows one tap handle: extra must not add another). extra options
 // (credentials, interceptors) are appended.
 func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Server, *health.Server) {
 	opts := append([]grpc.ServerOption{
@@ -55,6 +57,7 @@ func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Se
 			Time:              time.Minute,
 			Timeout:           20 * time.Second,
 		}),
+		grpc.InTapHandle(svc.stampReceipt),
 	}, extra...)
 	gs := grpc.NewServer(opts...)
 	pb.RegisterBenchServiceServer(gs, svc)
