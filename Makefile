@@ -54,7 +54,7 @@ soak: ## SOAK_DURATION (default 2m) of mixed load on loopback, then goroutines a
 
 .PHONY: bench
 bench: ## Go benchmarks (benchstat-readable) into bench.txt.
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./strategies/ ./workload/ ./results/ ./client/ | tee bench.txt
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./strategies/ ./workload/ ./results/... ./client/... | tee bench.txt
 
 .PHONY: e2e
 e2e: ## Render a real sweep's report in headless Chromium (apt-get install chromium first; skipped without it).

@@ -17,14 +17,14 @@ import (
 
 // The benchmarks compare the client's CPU cost per RPC with that of a bare
 // loop of generated-stub calls. The server runs in a child process (the test
-// binary's fakeServe, answering an empty RunResponse over 127.0.0.1 TCP),
+// binary's clienttest.Serve, answering an empty RunResponse over 127.0.0.1 TCP),
 // so that the cpu-ns/op metric, the process's getrusage user+system time
 // per RPC, is the client's alone.
 
 // trivialJob is one task of one CPU iteration; the fake server ignores it.
 var trivialJob = &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_SERIAL, Workload: pb.Workload_WORKLOAD_CPU, Tasks: 1, CpuIterations: 1}
 
-// benchServer starts fakeServe in a child process and returns one
+// benchServer starts clienttest.Serve in a child process and returns one
 // connection to it.
 func benchServer(b *testing.B) *grpc.ClientConn {
 	b.Helper()

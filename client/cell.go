@@ -4,7 +4,7 @@ import (
 	"strconv"
 
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // Cell is one point of a sweep: a job and the load that drives it. Job is
@@ -15,16 +15,16 @@ type Cell struct {
 	Load Load
 }
 
-// Key returns a string identifying the cell, equal to results.Row.CellKey
+// Key returns a string identifying the cell, equal to record.Row.CellKey
 // of every row made from its trials by [Trial.Row].
 func (c Cell) Key() string {
-	var r results.Row
+	var r record.Row
 	c.fillRow(&r)
 	return r.CellKey()
 }
 
 // fillRow sets the job and load columns of r.
-func (c Cell) fillRow(r *results.Row) {
+func (c Cell) fillRow(r *record.Row) {
 	j, l := c.Job, c.Load
 	r.Strategy = StrategyName(j.GetStrategy())
 	r.Workload = WorkloadName(j.GetWorkload())

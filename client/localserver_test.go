@@ -8,17 +8,18 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/internal/clienttest"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
-// testExecutable returns the test binary, set up to run fakeServe.
+// testExecutable returns the test binary, set up to run clienttest.Serve.
 func testExecutable(t testing.TB) string {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatalf("os.Executable: %v", err)
 	}
-	t.Setenv(fakeServeEnv, "1")
+	t.Setenv(clienttest.ServeEnv, "1")
 	return exe
 }
 

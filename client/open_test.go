@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/internal/clienttest"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
@@ -19,7 +20,7 @@ func TestOpenLoopCoordinatedOmission(t *testing.T) {
 	const stall = 500 * time.Millisecond
 	var calls atomic.Int64
 	ok := &pb.RunResponse{TasksCompleted: 1}
-	conns := startFake(t, func(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
+	conns := clienttest.StartFake(t, func(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
 		if calls.Add(1) == 40 {
 			select {
 			case <-time.After(stall):
@@ -57,7 +58,7 @@ func TestOpenLoopCoordinatedOmission(t *testing.T) {
 func TestOpenLoopKeepsRate(t *testing.T) {
 	var inFlight, most atomic.Int64
 	ok := &pb.RunResponse{}
-	conns := startFake(t, func(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
+	conns := clienttest.StartFake(t, func(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
 		n := inFlight.Add(1)
 		defer inFlight.Add(-1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
@@ -94,7 +95,7 @@ func TestOpenLoopKeepsRate(t *testing.T) {
 func TestOpenLoopStopsAtDuration(t *testing.T) {
 	var calls atomic.Int64
 	ok := &pb.RunResponse{}
-	conns := startFake(t, func(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
+	conns := clienttest.StartFake(t, func(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
 		if calls.Add(1) == 10 {
 			select {
 			case <-time.After(500 * time.Millisecond):

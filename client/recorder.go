@@ -9,7 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // lateAfter is how long after its intended time a send may leave before it
@@ -39,7 +39,7 @@ func openRecorders() int { return min(4*runtime.GOMAXPROCS(0), maxRecorders) }
 // about 68 KB; the Errors histogram is allocated on the first error.
 type recorder struct {
 	mu       *sync.Mutex
-	hist     results.TrialHistograms
+	hist     histogram.Trial
 	requests uint64 // measured RPCs that ended, ok or not
 	errors   uint64
 	tasks    uint64
@@ -96,11 +96,11 @@ func (rs *recorders) get(i int) *recorder {
 		return rs.all[i%len(rs.all)]
 	}
 	r := &recorder{
-		hist: results.TrialHistograms{
-			Latency:     results.NewHistogram(),
-			Uncorrected: results.NewHistogram(),
-			Server:      results.NewHistogram(),
-			Queue:       results.NewHistogram(),
+		hist: histogram.Trial{
+			Latency:     histogram.New(),
+			Uncorrected: histogram.New(),
+			Server:      histogram.New(),
+			Queue:       histogram.New(),
 		},
 		shared: sharedCounts{transfer: rs.transfer},
 		live:   rs.live,
@@ -137,7 +137,7 @@ func (r *recorder) record(intended, sent, end time.Duration, resp *pb.RunRespons
 			r.other[c]++
 		}
 		if r.hist.Errors == nil {
-			r.hist.Errors = results.NewHistogram()
+			r.hist.Errors = histogram.New()
 		}
 		r.hist.Errors.Record(latency)
 		if r.live != nil {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // Row returns t as a CSV row of run runID, with the server's fingerprint
@@ -17,9 +17,9 @@ import (
 // lock_retries are the trial's sums, and invariant_ok is true unless a
 // response of a transfer cell reported a broken invariant. The histogram
 // column is left empty for the caller that saves the histograms.
-func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Fingerprint) results.Row {
-	r := results.Row{
-		SchemaVersion:        results.SchemaVersion,
+func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Fingerprint) record.Row {
+	r := record.Row{
+		SchemaVersion:        record.SchemaVersion,
 		RunID:                runID,
 		StartedAt:            t.StartedAt.UTC(),
 		ServerHost:           server.GetHostname(),
@@ -44,24 +44,7 @@ func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Finge
 		Complete:             t.Complete,
 	}
 	t.Cell.fillRow(&r)
-	if h := t.Hist.Latency; h != nil {
-		r.MeanMs = ms(h.Mean())
-		r.P50Ms = ms(h.Quantile(0.50))
-		r.P90Ms = ms(h.Quantile(0.90))
-		r.P99Ms = ms(h.Quantile(0.99))
-		r.P999Ms = ms(h.Quantile(0.999))
-		r.MaxMs = ms(h.Max())
-	}
-	if h := t.Hist.Uncorrected; h != nil {
-		r.UncorrectedP99Ms = ms(h.Quantile(0.99))
-	}
-	if h := t.Hist.Server; h != nil {
-		r.ServerP50Ms = ms(h.Quantile(0.50))
-		r.ServerP99Ms = ms(h.Quantile(0.99))
-	}
-	if h := t.Hist.Queue; h != nil {
-		r.QueueP99Ms = ms(h.Quantile(0.99))
-	}
+	r.SetLatency(&t.Hist)
 	if len(t.ErrorsByCode) > 0 {
 		r.ErrorsByCode = make(map[string]uint64, len(t.ErrorsByCode))
 		for c, n := range t.ErrorsByCode {

@@ -8,9 +8,11 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/internal/clienttest"
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 var fakeFingerprint = hostinfo.Fingerprint{Hostname: "clienthost", LogicalCPUs: 2, GOMAXPROCS: 2}
@@ -18,9 +20,9 @@ var fakeFingerprint = hostinfo.Fingerprint{Hostname: "clienthost", LogicalCPUs: 
 // knownTrial returns a trial with hand-made histograms: 100 successes of
 // 1..100 ms, server time 1..100 µs, queue time 0..99 µs.
 func knownTrial() *client.Trial {
-	h := results.TrialHistograms{
-		Latency: results.NewHistogram(), Uncorrected: results.NewHistogram(), Errors: results.NewHistogram(),
-		Server: results.NewHistogram(), Queue: results.NewHistogram(),
+	h := histogram.Trial{
+		Latency: histogram.New(), Uncorrected: histogram.New(), Errors: histogram.New(),
+		Server: histogram.New(), Queue: histogram.New(),
 	}
 	for i := 1; i <= 100; i++ {
 		h.Latency.Record(time.Duration(i) * time.Millisecond)
@@ -52,14 +54,14 @@ func knownTrial() *client.Trial {
 
 func TestTrialRow(t *testing.T) {
 	tr := knownTrial()
-	r := tr.Row("abcd", fakeInfo, fakeFingerprint)
+	r := tr.Row("abcd", clienttest.Info, fakeFingerprint)
 	near := func(got, want float64) bool { return got >= want*0.99 && got <= want*1.01 }
 	tests := []struct {
 		name string
 		ok   bool
 		got  any
 	}{
-		{"schema", r.SchemaVersion == results.SchemaVersion, r.SchemaVersion},
+		{"schema", r.SchemaVersion == record.SchemaVersion, r.SchemaVersion},
 		{"run id", r.RunID == "abcd", r.RunID},
 		{"started", r.StartedAt.Equal(tr.StartedAt), r.StartedAt},
 		{"server", r.ServerHost == "fakehost" && r.ServerCPUModel == "Fake CPU" && r.ServerLogicalCPUs == 8 &&

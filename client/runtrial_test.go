@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/internal/clienttest"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
@@ -38,7 +39,7 @@ func TestRunTrialKnownLatency(t *testing.T) {
 		{Mode: client.Open, Rate: 100, MaxInFlight: 10, Connections: 2, Duration: 400 * time.Millisecond, Warmup: 50 * time.Millisecond, Timeout: 5 * time.Second},
 	} {
 		t.Run(load.Mode.String(), func(t *testing.T) {
-			conns := startFake(t, sleepHandler(latency))
+			conns := clienttest.StartFake(t, sleepHandler(latency))
 			var calls atomic.Int32
 			var last client.Progress // written by the progress callback, read after RunTrial returns
 			tr, err := client.RunTrial(t.Context(), conns, client.Cell{Job: testJob, Load: load}, 3,
@@ -116,7 +117,7 @@ func TestRunTrialErrorsByCodeExact(t *testing.T) {
 	} {
 		t.Run(load.Mode.String(), func(t *testing.T) {
 			var calls atomic.Int64
-			conns := startFake(t, failEvery3rd(&calls))
+			conns := clienttest.StartFake(t, failEvery3rd(&calls))
 			tr, err := client.RunTrial(t.Context(), conns, client.Cell{Job: testJob, Load: load}, 1, nil)
 			if err != nil {
 				t.Fatalf("RunTrial: %v", err)
@@ -133,7 +134,7 @@ func TestRunTrialErrorsByCodeExact(t *testing.T) {
 				t.Errorf("latency count %d, error count %d, tasks %d; want 200, 100, 200",
 					tr.Hist.Latency.Count(), tr.Hist.Errors.Count(), tr.TasksCompleted)
 			}
-			row := tr.Row("r", fakeInfo, fakeFingerprint)
+			row := tr.Row("r", clienttest.Info, fakeFingerprint)
 			if row.Errors != 100 || row.ErrorsByCode["UNAVAILABLE"] != 50 || row.ErrorsByCode["RESOURCE_EXHAUSTED"] != 50 {
 				t.Errorf("row errors %d by code %v", row.Errors, row.ErrorsByCode)
 			}
@@ -151,7 +152,7 @@ func TestRunTrialWarmupExcluded(t *testing.T) {
 		t.Run(load.Mode.String(), func(t *testing.T) {
 			var calls atomic.Int64
 			ok := &pb.RunResponse{TasksCompleted: 1}
-			conns := startFake(t, func(context.Context, *pb.RunRequest) (*pb.RunResponse, error) {
+			conns := clienttest.StartFake(t, func(context.Context, *pb.RunRequest) (*pb.RunResponse, error) {
 				if calls.Add(1) <= 5 {
 					return nil, status.Error(codes.Internal, "cold")
 				}
@@ -182,7 +183,7 @@ func TestRunTrialCancel(t *testing.T) {
 		t.Run(load.Mode.String(), func(t *testing.T) {
 			// The server never answers, so every RPC is in flight when the
 			// trial is cancelled.
-			conns := startFake(t, func(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
+			conns := clienttest.StartFake(t, func(ctx context.Context, _ *pb.RunRequest) (*pb.RunResponse, error) {
 				<-ctx.Done()
 				return nil, status.FromContextError(ctx.Err()).Err()
 			})
@@ -207,7 +208,7 @@ func TestRunTrialCancel(t *testing.T) {
 }
 
 func TestRunTrialTimeout(t *testing.T) {
-	conns := startFake(t, sleepHandler(time.Second))
+	conns := clienttest.StartFake(t, sleepHandler(time.Second))
 	load := client.Load{Mode: client.Closed, Concurrency: 2, Connections: 1, Requests: 4, Timeout: 20 * time.Millisecond}
 	tr, err := client.RunTrial(t.Context(), conns, client.Cell{Job: testJob, Load: load}, 1, nil)
 	if err != nil {
@@ -225,7 +226,7 @@ func TestRunTrialTimeout(t *testing.T) {
 }
 
 func TestRunTrialInvalid(t *testing.T) {
-	conns := startFake(t, sleepHandler(0))
+	conns := clienttest.StartFake(t, sleepHandler(0))
 	valid := client.Load{Mode: client.Closed, Concurrency: 1, Connections: 1, Requests: 1}
 	tests := []struct {
 		name string
@@ -233,7 +234,7 @@ func TestRunTrialInvalid(t *testing.T) {
 	}{
 		{"bad load", client.Cell{Job: testJob, Load: client.Load{Mode: client.Closed}}},
 		{"no job", client.Cell{Load: valid}},
-		{"too few connections", client.Cell{Job: testJob, Load: func() client.Load { l := valid; l.Connections = fakeConns + 1; return l }()}},
+		{"too few connections", client.Cell{Job: testJob, Load: func() client.Load { l := valid; l.Connections = clienttest.Conns + 1; return l }()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,11 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/stratbench/stratbench/hostinfo"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
+	"github.com/stratbench/stratbench/results/stats"
 )
 
 // WriteSummary writes a human summary of one cell's trials to w: the cell,
@@ -34,7 +34,8 @@ func WriteSummary(w io.Writer, trials []*Trial) error {
 	fmt.Fprintf(&b, "%s\n\n", s.Description)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "trial\trequests\terrors\treq/s\tmean ms\tp50 ms\tp90 ms\tp99 ms\tp99.9 ms\tmax ms\tuncorr p99\tserver p50\tlate\tclient cpu\t\n")
-	for _, r := range s.Trials {
+	for _, ts := range s.Trials {
+		r := ts.Row
 		mark := ""
 		switch {
 		case r.ClientSaturated:
@@ -73,68 +74,120 @@ func WriteSummary(w io.Writer, trials []*Trial) error {
 
 // WriteSummaryJSON writes the summary of WriteSummary to w as one indented
 // JSON object with snake_case keys: "description", "trials" (each a CSV
-// row's figures under its column names), "throughput_rps" and "p99_ms"
-// (estimates over the complete trials, absent with fewer than two),
-// "errors_by_code", "client_saturated", "saturation" and "complete". The
-// trials of a counter cell also carry "lost_updates", "lost_per_job" and
-// "lost_pct"; those of a transfer cell "invariant_ok", "invariant_broken"
-// and "lock_retries" (see [Trial]); other cells' trials have none of them.
+// row's figures under its column names, with "elapsed_s" and "unsent"),
+// "throughput_rps" and "p99_ms" (estimates over the complete trials,
+// absent with fewer than two), "errors_by_code", "client_saturated",
+// "saturation" and "complete". The trials of a counter cell also carry
+// "lost_updates", "lost_per_job" and "lost_pct"; those of a transfer cell
+// "invariant_ok", "invariant_broken" and "lock_retries" (see [Trial]);
+// other cells' trials have none of them.
 func WriteSummaryJSON(w io.Writer, trials []*Trial) error {
 	s, err := summarize(trials)
 	if err != nil {
 		return err
 	}
+	doc := object{{"description", s.Description}, {"trials", s.Trials}}
+	if e := s.Throughput; e != nil {
+		doc = append(doc, member{"throughput_rps", estimateJSON(e)})
+	}
+	if e := s.P99; e != nil {
+		doc = append(doc, member{"p99_ms", estimateJSON(e)})
+	}
+	if len(s.ErrorsByCode) > 0 {
+		doc = append(doc, member{"errors_by_code", s.ErrorsByCode})
+	}
+	doc = append(doc, member{"client_saturated", s.ClientSaturated})
+	if s.Saturation != "" {
+		doc = append(doc, member{"saturation", s.Saturation})
+	}
+	doc = append(doc, member{"complete", s.Complete})
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(s)
+	return enc.Encode(doc)
 }
 
-// summary is what WriteSummary and WriteSummaryJSON render.
+// summary is what WriteSummary and WriteSummaryJSON render: the record
+// types themselves, a CSV row per trial and the estimates of the results
+// packages.
 type summary struct {
-	Description     string            `json:"description"`
-	Trials          []trialSummary    `json:"trials"`
-	Throughput      *estimate         `json:"throughput_rps,omitempty"`
-	P99             *estimate         `json:"p99_ms,omitempty"`
-	ErrorsByCode    map[string]uint64 `json:"errors_by_code,omitempty"`
-	ClientSaturated bool              `json:"client_saturated"`
-	Saturation      string            `json:"saturation,omitempty"`
-	Complete        bool              `json:"complete"`
+	Description     string
+	Trials          []trialSummary
+	Throughput      *stats.Estimate // of throughput_rps over complete trials; nil with fewer than two
+	P99             *stats.Estimate // of p99_ms over complete trials; nil with fewer than two
+	ErrorsByCode    map[string]uint64
+	ClientSaturated bool
+	Saturation      string
+	Complete        bool
 }
 
+// trialSummary is one trial: its CSV row, and the trial for what the row
+// does not hold.
 type trialSummary struct {
-	Trial            int               `json:"trial"`
-	StartedAt        time.Time         `json:"started_at"`
-	ElapsedS         float64           `json:"elapsed_s"`
-	Requests         uint64            `json:"requests"`
-	Errors           uint64            `json:"errors"`
-	ErrorsByCode     map[string]uint64 `json:"errors_by_code,omitempty"`
-	ThroughputRPS    float64           `json:"throughput_rps"`
-	TasksPerS        float64           `json:"tasks_per_s"`
-	MeanMs           float64           `json:"mean_ms"`
-	P50Ms            float64           `json:"p50_ms"`
-	P90Ms            float64           `json:"p90_ms"`
-	P99Ms            float64           `json:"p99_ms"`
-	P999Ms           float64           `json:"p999_ms"`
-	MaxMs            float64           `json:"max_ms"`
-	UncorrectedP99Ms float64           `json:"uncorrected_p99_ms"`
-	ServerP50Ms      float64           `json:"server_p50_ms"`
-	ServerP99Ms      float64           `json:"server_p99_ms"`
-	QueueP99Ms       float64           `json:"queue_p99_ms"`
-	LateSends        uint64            `json:"late_sends"`
-	Unsent           uint64            `json:"unsent"`
-	ClientCPUPct     float64           `json:"client_cpu_pct"`
-	ClientSaturated  bool              `json:"client_saturated"`
-	Complete         bool              `json:"complete"`
-	*sharedSummary
+	Row   record.Row
+	Trial *Trial
 }
 
-type estimate struct {
-	N      int     `json:"n"`
-	Mean   float64 `json:"mean"`
-	StdDev float64 `json:"stddev"`
-	CILow  float64 `json:"ci95_low"`
-	CIHigh float64 `json:"ci95_high"`
-	Median float64 `json:"median"`
+// trialColumns are the CSV columns of a trial in the JSON summary, in
+// order; "elapsed_s" and "unsent", which the CSV lacks, follow
+// "started_at" and "late_sends".
+var trialColumns = []string{"trial", "started_at", "requests", "errors", "errors_by_code",
+	"throughput_rps", "tasks_per_s", "mean_ms", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms",
+	"uncorrected_p99_ms", "server_p50_ms", "server_p99_ms", "queue_p99_ms", "late_sends",
+	"client_cpu_pct", "client_saturated", "complete"}
+
+// MarshalJSON renders t's row under its column names (errors_by_code left
+// out when empty), then its shared-state figures.
+func (t trialSummary) MarshalJSON() ([]byte, error) {
+	o := make(object, 0, len(trialColumns)+8)
+	for _, c := range trialColumns {
+		v, _ := t.Row.Field(c)
+		if m, ok := v.(map[string]uint64); ok && len(m) == 0 {
+			continue
+		}
+		o = append(o, member{c, v})
+		switch c {
+		case "started_at":
+			o = append(o, member{"elapsed_s", t.Trial.Elapsed.Seconds()})
+		case "late_sends":
+			o = append(o, member{"unsent", t.Trial.Unsent})
+		}
+	}
+	return append(o, sharedMembers(t.Trial)...).MarshalJSON()
+}
+
+// estimateJSON lays e out with the summary's keys.
+func estimateJSON(e *stats.Estimate) object {
+	return object{{"n", e.N}, {"mean", e.Mean}, {"stddev", e.StdDev},
+		{"ci95_low", e.CILow}, {"ci95_high", e.CIHigh}, {"median", e.Median}}
+}
+
+// member is one key and value of an object.
+type member struct {
+	key   string
+	value any
+}
+
+// object is a JSON object whose keys keep their order.
+type object []member
+
+// MarshalJSON renders o's members in order.
+func (o object) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, m := range o {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		k, err := json.Marshal(m.key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(m.value)
+		if err != nil {
+			return nil, fmt.Errorf("summary: %s: %w", m.key, err)
+		}
+		b = append(append(append(b, k...), ':'), v...)
+	}
+	return append(b, '}'), nil
 }
 
 func summarize(trials []*Trial) (*summary, error) {
@@ -150,15 +203,7 @@ func summarize(trials []*Trial) (*summary, error) {
 			return nil, fmt.Errorf("client: summary mixes cells %q and %q", key, k)
 		}
 		r := t.Row("", nil, hostinfo.Fingerprint{})
-		s.Trials = append(s.Trials, trialSummary{
-			Trial: r.Trial, StartedAt: r.StartedAt, ElapsedS: t.Elapsed.Seconds(), Requests: r.Requests,
-			Errors: r.Errors, ErrorsByCode: r.ErrorsByCode, ThroughputRPS: r.ThroughputRPS, TasksPerS: r.TasksPerS,
-			MeanMs: r.MeanMs, P50Ms: r.P50Ms, P90Ms: r.P90Ms, P99Ms: r.P99Ms, P999Ms: r.P999Ms, MaxMs: r.MaxMs,
-			UncorrectedP99Ms: r.UncorrectedP99Ms, ServerP50Ms: r.ServerP50Ms, ServerP99Ms: r.ServerP99Ms,
-			QueueP99Ms: r.QueueP99Ms, LateSends: r.LateSends, Unsent: t.Unsent, ClientCPUPct: r.ClientCPUPct,
-			ClientSaturated: r.ClientSaturated, Complete: r.Complete,
-			sharedSummary: sharedOf(t),
-		})
+		s.Trials = append(s.Trials, trialSummary{Row: r, Trial: t})
 		for c, n := range r.ErrorsByCode {
 			if s.ErrorsByCode == nil {
 				s.ErrorsByCode = make(map[string]uint64)
@@ -182,16 +227,16 @@ func summarize(trials []*Trial) (*summary, error) {
 }
 
 // estimateOf returns the estimate of xs, or nil with fewer than two values
-// or when results.NewEstimate cannot make one.
-func estimateOf(xs []float64) *estimate {
+// or when stats.NewEstimate cannot make one.
+func estimateOf(xs []float64) *stats.Estimate {
 	if len(xs) < 2 {
 		return nil
 	}
-	e, err := results.NewEstimate(xs)
+	e, err := stats.NewEstimate(xs)
 	if err != nil {
 		return nil
 	}
-	return &estimate{N: e.N, Mean: e.Mean, StdDev: e.StdDev, CILow: e.CILow, CIHigh: e.CIHigh, Median: e.Median}
+	return &e
 }
 
 // describe returns a one-line description of c.

@@ -8,31 +8,20 @@ import (
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
-// sharedSummary is what one trial of a counter or transfer cell showed of
-// its jobs' shared state, in the JSON summary. Fields of the other
-// workload are nil and left out.
-type sharedSummary struct {
-	LostUpdates     *uint64  `json:"lost_updates,omitempty"`
-	LostPerJob      *float64 `json:"lost_per_job,omitempty"`
-	LostPct         *float64 `json:"lost_pct,omitempty"`
-	InvariantOK     *bool    `json:"invariant_ok,omitempty"`
-	InvariantBroken *uint64  `json:"invariant_broken,omitempty"`
-	LockRetries     *uint64  `json:"lock_retries,omitempty"`
-}
-
-// sharedOf returns t's shared-state summary, or nil unless t's cell is a
-// counter or transfer cell. Per job figures are over the successful jobs;
-// the percentage is of the increments those jobs were asked to make
-// (tasks × cpu_iterations each), 0 when none succeeded.
-func sharedOf(t *Trial) *sharedSummary {
+// sharedMembers returns what t's jobs showed of their shared state, under
+// the JSON summary's keys: for a counter cell lost_updates, lost_per_job
+// and lost_pct (per job figures are over the successful jobs; the
+// percentage is of the increments those jobs were asked to make, tasks ×
+// cpu_iterations each, 0 when none succeeded); for a transfer cell
+// invariant_ok, invariant_broken and lock_retries; nothing for other cells.
+func sharedMembers(t *Trial) object {
 	switch t.Cell.Job.GetWorkload() {
 	case pb.Workload_WORKLOAD_COUNTER:
-		lost := t.LostUpdates
 		perJob, pct := lostShare(t)
-		return &sharedSummary{LostUpdates: &lost, LostPerJob: &perJob, LostPct: &pct}
+		return object{{"lost_updates", t.LostUpdates}, {"lost_per_job", perJob}, {"lost_pct", pct}}
 	case pb.Workload_WORKLOAD_TRANSFER:
-		ok, broken, retries := t.InvariantBroken == 0, t.InvariantBroken, t.LockRetries
-		return &sharedSummary{InvariantOK: &ok, InvariantBroken: &broken, LockRetries: &retries}
+		return object{{"invariant_ok", t.InvariantBroken == 0}, {"invariant_broken", t.InvariantBroken},
+			{"lock_retries", t.LockRetries}}
 	}
 	return nil
 }

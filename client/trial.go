@@ -6,7 +6,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/stratbench/stratbench/hostinfo"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
 )
 
 // SaturatedLateFraction and SaturatedCPUPercent are the thresholds past
@@ -62,7 +62,7 @@ type Trial struct {
 	// from the intended send time in open loop), Uncorrected (the same RPCs
 	// from their actual send), Errors (failed RPCs, from the intended send
 	// time), Server (server_time) and Queue (queue_time). None is nil.
-	Hist results.TrialHistograms
+	Hist histogram.Trial
 	// CPU is the client process's CPU use over the measured phase.
 	CPU hostinfo.CPUUsage
 	// Saturated reports that the client, not the server, may have limited
@@ -75,13 +75,13 @@ type Trial struct {
 }
 
 // newTrialHistograms returns an empty, fully allocated histogram set.
-func newTrialHistograms() results.TrialHistograms {
-	return results.TrialHistograms{
-		Latency:     results.NewHistogram(),
-		Uncorrected: results.NewHistogram(),
-		Errors:      results.NewHistogram(),
-		Server:      results.NewHistogram(),
-		Queue:       results.NewHistogram(),
+func newTrialHistograms() histogram.Trial {
+	return histogram.Trial{
+		Latency:     histogram.New(),
+		Uncorrected: histogram.New(),
+		Errors:      histogram.New(),
+		Server:      histogram.New(),
+		Queue:       histogram.New(),
 	}
 }
 

@@ -9,11 +9,11 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
 	"github.com/stratbench/stratbench/strategies"
 )
 
-// TestMixedBoundIsHowStrategiesSchedule checks results.Bound's mixed-work
+// TestMixedBoundIsHowStrategiesSchedule checks cell.Bound's mixed-work
 // formula for each strategy against the strategy itself. Under synctest a
 // task's wait of io and its "chain" (a wait of cpu standing for CPU work on
 // a core of its own: GOMAXPROCS is set high so that cores never bind) take
@@ -68,7 +68,7 @@ func TestMixedBoundIsHowStrategiesSchedule(t *testing.T) {
 				}
 				wg.Wait()
 				measured := float64(jobs*rounds*c.tasks) / time.Since(start).Seconds()
-				bound := results.Bound(results.BoundParams{
+				bound := cell.Bound(cell.BoundParams{
 					Strategy: c.kind.String(), Workload: "mixed", Scope: c.scope, Tasks: c.tasks, Parallelism: c.par,
 					CPUIterations: uint64(c.cpu), ServerNsPerIteration: 1, ServerGOMAXPROCS: 1 << 20,
 					IOLatencyMs: float64(c.io) / 1e6, JobsInFlight: jobs,

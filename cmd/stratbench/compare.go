@@ -5,11 +5,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/stratbench/stratbench/results/report"
 	"io"
 	"os"
 	"path/filepath"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/internal/atomicfile"
+	"github.com/stratbench/stratbench/results/compare"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // Names of the files `stratbench compare` writes.
@@ -43,11 +46,11 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(rest) != 2 {
 		return usageError{fmt.Errorf("want two result folders or CSV files, A and B; got %d arguments", len(rest))}
 	}
-	srcs, err := results.LoadSources(rest...)
+	srcs, err := record.LoadSources(rest...)
 	if err != nil {
 		return fmt.Errorf("compare: %w", err)
 	}
-	cmp, err := results.Compare(results.SideOf(srcs[0]), results.SideOf(srcs[1]))
+	cmp, err := compare.Sides(compare.SideOf(srcs[0]), compare.SideOf(srcs[1]))
 	if err != nil {
 		return err
 	}
@@ -62,14 +65,14 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		write func(io.Writer) error
 	}{
 		{compareCSVFile, cmp.WriteCSV},
-		{compareHTMLFile, cmp.WriteHTML},
+		{compareHTMLFile, func(w io.Writer) error { return report.WriteComparison(w, cmp) }},
 	} {
 		var buf bytes.Buffer
 		if err := f.write(&buf); err != nil {
 			return fmt.Errorf("compare: %s: %w", f.name, err)
 		}
 		path := filepath.Join(*out, f.name)
-		if err := results.WriteFileAtomic(path, buf.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
 			return fmt.Errorf("compare: %w", err)
 		}
 		fmt.Fprintln(stderr, "compare: wrote", path)

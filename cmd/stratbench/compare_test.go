@@ -10,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // resultRow returns a complete closed-loop pool/io row on server host at
 // concurrency c, trial i, with the given tasks/s and p99.
-func resultRow(host string, c, i int, tasksPerS, p99 float64) results.Row {
-	return results.Row{
+func resultRow(host string, c, i int, tasksPerS, p99 float64) record.Row {
+	return record.Row{
 		ServerHost: host, ServerCPUModel: "CPU of " + host, ServerGOMAXPROCS: 4, ServerNsPerIteration: 100,
 		ClientHost: "client", Strategy: "pool", Workload: "io", Scope: "job", Tasks: 4, Parallelism: 2,
 		IOLatencyMs: 1, Mode: "closed", Concurrency: c, Connections: 1, DurationS: 1, Trial: i,
@@ -26,12 +26,12 @@ func resultRow(host string, c, i int, tasksPerS, p99 float64) results.Row {
 }
 
 // writeResultCSV writes rows to the CSV at path, creating its folder.
-func writeResultCSV(t *testing.T, path string, rows ...results.Row) {
+func writeResultCSV(t *testing.T, path string, rows ...record.Row) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w, err := results.OpenWriter(path)
+	w, err := record.OpenWriter(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,15 +50,15 @@ func writeResultCSV(t *testing.T, path string, rows ...results.Row) {
 func twoHosts(t *testing.T) (a, b string) {
 	dir := t.TempDir()
 	a, b = filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	var ra, rb []results.Row
+	var ra, rb []record.Row
 	for i := 1; i <= 6; i++ {
 		ra = append(ra, resultRow("host-a", 1, i, 1000+float64(i), 2), resultRow("host-a", 2, i, 1500+float64(i), 3))
 		sat := resultRow("host-b", 2, i, 1500+float64(7-i), 3)
 		sat.ClientSaturated = true
 		rb = append(rb, resultRow("host-b", 1, i, 2000+float64(i), 1), sat)
 	}
-	writeResultCSV(t, filepath.Join(a, results.FolderCSV), ra...)
-	writeResultCSV(t, filepath.Join(b, results.FolderCSV), rb...)
+	writeResultCSV(t, filepath.Join(a, record.FolderCSV), ra...)
+	writeResultCSV(t, filepath.Join(b, record.FolderCSV), rb...)
 	return a, b
 }
 

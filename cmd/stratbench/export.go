@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/internal/atomicfile"
+	"github.com/stratbench/stratbench/results/benchfmt"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // exportCmd implements `stratbench export --format benchfmt [--out FILE]
@@ -41,12 +43,12 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if len(rest) == 0 {
 		return usageError{errors.New("give at least one result folder or CSV file")}
 	}
-	srcs, err := results.LoadSources(rest...)
+	srcs, err := record.LoadSources(rest...)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	var buf bytes.Buffer
-	if err := results.WriteBenchfmt(&buf, srcs); err != nil {
+	if err := benchfmt.Write(&buf, srcs); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	if *out == "" {
@@ -55,7 +57,7 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return nil
 	}
-	if err := results.WriteFileAtomic(*out, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(*out, buf.Bytes()); err != nil {
 		return fmt.Errorf("export: --out: %w", err)
 	}
 	fmt.Fprintln(stderr, "export: wrote", *out)

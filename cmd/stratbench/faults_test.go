@@ -16,8 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stratbench/stratbench/client"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/client/sweep"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // The fault tests run stratbench as real processes: the test binary acts as
@@ -130,7 +131,7 @@ func writeFaultMatrix(t *testing.T, strategies []string, trials int, duration st
 // report folder dir's matrix.
 func trialKeys(t *testing.T, dir string) []string {
 	t.Helper()
-	m, err := client.LoadMatrix(filepath.Join(dir, client.MatrixFile))
+	m, err := sweep.LoadMatrix(filepath.Join(dir, sweep.MatrixFile))
 	if err != nil {
 		t.Fatalf("matrix of %s: %v", dir, err)
 	}
@@ -145,20 +146,20 @@ func trialKeys(t *testing.T, dir string) []string {
 	return keys
 }
 
-func rowKey(r results.Row) string { return r.CellKey() + " trial=" + strconv.Itoa(r.Trial) }
+func rowKey(r record.Row) string { return r.CellKey() + " trial=" + strconv.Itoa(r.Trial) }
 
 // checkReport checks that the report folder dir is readable as a crash
 // may leave it: matrix.json and hosts.json whole, results.csv whole rows
 // only (or absent), each row's histogram file present. It returns the rows.
-func checkReport(t *testing.T, dir string) []results.Row {
+func checkReport(t *testing.T, dir string) []record.Row {
 	t.Helper()
-	if _, err := client.LoadMatrix(filepath.Join(dir, client.MatrixFile)); err != nil {
+	if _, err := sweep.LoadMatrix(filepath.Join(dir, sweep.MatrixFile)); err != nil {
 		t.Errorf("matrix.json: %v", err)
 	}
-	if _, err := results.ReadHostsFile(filepath.Join(dir, client.HostsFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if _, err := record.ReadHostsFile(filepath.Join(dir, sweep.HostsFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("hosts.json: %v", err)
 	}
-	rows, err := results.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, sweep.ResultsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -166,7 +167,7 @@ func checkReport(t *testing.T, dir string) []results.Row {
 		t.Fatalf("results.csv is not whole rows: %v", err)
 	}
 	for i, r := range rows {
-		if _, err := results.ReadTrialFile(filepath.Join(dir, filepath.FromSlash(r.Histogram))); err != nil {
+		if _, err := histogram.ReadTrialFile(filepath.Join(dir, filepath.FromSlash(r.Histogram))); err != nil {
 			t.Errorf("row %d names histogram file %s: %v", i+1, r.Histogram, err)
 		}
 	}
@@ -217,8 +218,8 @@ func TestFaultServerKilledMidSweep(t *testing.T) {
 	}
 
 	rows := checkReport(t, dir)
-	if len(rows) < 1+client.MaxFailedTrialsInARow {
-		t.Fatalf("%d rows, want the first trial and at least %d failed ones", len(rows), client.MaxFailedTrialsInARow)
+	if len(rows) < 1+sweep.MaxFailedTrialsInARow {
+		t.Fatalf("%d rows, want the first trial and at least %d failed ones", len(rows), sweep.MaxFailedTrialsInARow)
 	}
 	plan := trialKeys(t, dir)
 	done := map[string]bool{}
@@ -271,7 +272,7 @@ func TestFaultServerKilledMidSweep(t *testing.T) {
 }
 
 // rowsEqual compares rows by their CSV-visible fields.
-func rowsEqual(a, b results.Row) bool {
+func rowsEqual(a, b record.Row) bool {
 	return rowKey(a) == rowKey(b) && a.Complete == b.Complete && a.Requests == b.Requests &&
 		a.Errors == b.Errors && a.Histogram == b.Histogram && a.RunID == b.RunID
 }
@@ -308,15 +309,15 @@ func TestFaultClientKilledWhileWriting(t *testing.T) {
 	matrix := writeFaultMatrix(t, []string{"serial", "goroutine-per-task", "pool", "semaphore", "pipeline"}, 2, "50ms")
 	for i := range kills {
 		reports := t.TempDir()
-		sweep := startChild(t, "sweep", "--matrix", matrix, "--reports", reports)
-		dir := waitForFolder(t, sweep, reports)
+		child := startChild(t, "sweep", "--matrix", matrix, "--reports", reports)
+		dir := waitForFolder(t, child, reports)
 		// Ten trials of 50 ms plus their writes take over half a second.
 		delay := time.Duration(rng.Int64N(int64(450 * time.Millisecond)))
 		time.Sleep(delay)
-		if err := sweep.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		if err := child.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Logf("kill %d: %v (the sweep had ended)", i+1, err)
 		}
-		sweep.wait(t, 10*time.Second)
+		child.wait(t, 10*time.Second)
 		rows := checkReport(t, dir)
 		t.Logf("kill %d after %v: %d whole rows", i+1, delay.Round(time.Millisecond), len(rows))
 
@@ -340,7 +341,7 @@ func TestFaultClientKilledWhileWriting(t *testing.T) {
 
 // waitForFolder waits until the sweep has made its report folder in
 // reports and returns it.
-func waitForFolder(t *testing.T, sweep *child, reports string) string {
+func waitForFolder(t *testing.T, c *child, reports string) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -351,17 +352,17 @@ func waitForFolder(t *testing.T, sweep *child, reports string) string {
 		if len(entries) == 1 {
 			dir := filepath.Join(reports, entries[0].Name())
 			// matrix.json is written just after the folder is made.
-			if _, err := os.Stat(filepath.Join(dir, client.MatrixFile)); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, sweep.MatrixFile)); err == nil {
 				return dir
 			}
 		}
 		select {
-		case <-sweep.exited:
-			t.Fatalf("sweep exited (%v) before making its folder; stderr:\n%s", sweep.err, sweep.stderr.String())
+		case <-c.exited:
+			t.Fatalf("sweep exited (%v) before making its folder; stderr:\n%s", c.err, c.stderr.String())
 		case <-time.After(5 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no report folder in %s after 10 s; stderr:\n%s", reports, sweep.stderr.String())
+			t.Fatalf("no report folder in %s after 10 s; stderr:\n%s", reports, c.stderr.String())
 		}
 	}
 }
@@ -383,7 +384,7 @@ func TestFaultSIGINT(t *testing.T) {
 		if !strings.Contains(r.stderr.String(), "interrupted after") || !strings.Contains(r.stderr.String(), "completed rows are kept") {
 			t.Errorf("stderr does not report the interruption:\n%s", r.stderr.String())
 		}
-		rows, err := results.ReadCSVFile(csv)
+		rows, err := record.ReadCSVFile(csv)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -395,7 +396,7 @@ func TestFaultSIGINT(t *testing.T) {
 				t.Errorf("trial %d, interrupted, is complete", r.Trial)
 			}
 		}
-		if _, err := results.ReadTrialFile(filepath.Join(filepath.Dir(csv), filepath.FromSlash(rows[0].Histogram))); err != nil {
+		if _, err := histogram.ReadTrialFile(filepath.Join(filepath.Dir(csv), filepath.FromSlash(rows[0].Histogram))); err != nil {
 			t.Errorf("histogram of trial 1: %v", err)
 		}
 	})

@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/merge"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // mergeCmd implements `stratbench merge OUT IN...`: IN are the result
@@ -37,15 +38,15 @@ func mergeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{errors.New("want an output folder and at least two inputs (merge OUT IN IN…)")}
 	}
 	out, ins := rest[0], rest[1:]
-	srcs, err := results.LoadSources(ins...)
+	srcs, err := record.LoadSources(ins...)
 	if err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
-	trials, err := results.MergeClients(srcs)
+	trials, err := merge.Clients(srcs)
 	if err != nil {
 		return err
 	}
-	if err := results.WriteMergedFolder(out, srcs, trials); err != nil {
+	if err := merge.WriteFolder(out, srcs, trials); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "merge: %d trials from %d clients\n", len(trials), len(srcs))

@@ -9,23 +9,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // clientCSV writes what `stratbench run --out DIR/NAME.csv` leaves for the
 // given rows: the CSV and each trial's histograms under NAME.hist/RUN/,
 // trial i holding lat[i] recorded n times. It returns the CSV's path.
-func clientCSV(t *testing.T, dir, name string, rows []results.Row, lat []time.Duration, n uint64) string {
+func clientCSV(t *testing.T, dir, name string, rows []record.Row, lat []time.Duration, n uint64) string {
 	t.Helper()
 	for i := range rows {
-		h := &results.TrialHistograms{Latency: results.NewHistogram()}
+		h := &histogram.Trial{Latency: histogram.New()}
 		h.Latency.RecordN(lat[i], n)
 		rows[i].Histogram = name + ".hist/run1/t" + string(rune('0'+i)) + ".sbt"
 		file := filepath.Join(dir, filepath.FromSlash(rows[i].Histogram))
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := results.WriteTrialFile(file, h); err != nil {
+		if err := histogram.WriteTrialFile(file, h); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -38,7 +39,7 @@ func TestMergeCmd(t *testing.T) {
 	dir := t.TempDir()
 	// Two pods ran c=1 for 2 trials; pod 0 saw 1ms latencies, pod 1 3ms.
 	pod := func(idx int, lat time.Duration) string {
-		rows := []results.Row{resultRow("srv", 1, 1, 100, 0), resultRow("srv", 1, 2, 100, 0)}
+		rows := []record.Row{resultRow("srv", 1, 1, 100, 0), resultRow("srv", 1, 2, 100, 0)}
 		return clientCSV(t, dir, string(rune('0'+idx)), rows, []time.Duration{lat, lat}, 100)
 	}
 	in0, in1 := pod(0, time.Millisecond), pod(1, 3*time.Millisecond)
@@ -50,7 +51,7 @@ func TestMergeCmd(t *testing.T) {
 	if got := strings.TrimSpace(stdout.String()); got != out {
 		t.Errorf("stdout %q, want the folder %q", got, out)
 	}
-	src, err := results.Load(out)
+	src, err := record.Load(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestMergeCmd(t *testing.T) {
 		t.Fatalf("merged folder: %d rows, hosts %+v", len(src.Rows), src.Hosts)
 	}
 	for _, r := range src.Rows {
-		h, err := results.ReadTrialFile(src.HistogramPath(r))
+		h, err := histogram.ReadTrialFile(src.HistogramPath(r))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,10 +75,10 @@ func TestMergeCmd(t *testing.T) {
 
 func TestMergeCmdErrors(t *testing.T) {
 	dir := t.TempDir()
-	one := clientCSV(t, dir, "one", []results.Row{resultRow("srv", 1, 1, 1, 0)}, []time.Duration{time.Millisecond}, 1)
+	one := clientCSV(t, dir, "one", []record.Row{resultRow("srv", 1, 1, 1, 0)}, []time.Duration{time.Millisecond}, 1)
 	r := resultRow("srv", 1, 1, 1, 0)
 	r.Parallelism = 3
-	other := clientCSV(t, dir, "other", []results.Row{r}, []time.Duration{time.Millisecond}, 1)
+	other := clientCSV(t, dir, "other", []record.Row{r}, []time.Duration{time.Millisecond}, 1)
 	for _, tt := range []struct {
 		args  []string
 		usage bool

@@ -11,7 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/results/report"
 )
 
@@ -38,7 +39,7 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() == 0 {
 		return usageError{errors.New("give at least one result folder or CSV file")}
 	}
-	srcs, err := results.LoadSources(fs.Args()...)
+	srcs, err := record.LoadSources(fs.Args()...)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -63,15 +64,15 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 
 // newReport summarises the rows of srcs and gathers their hosts and the
 // period they were measured in.
-func newReport(srcs []*results.Source) (report.Report, error) {
+func newReport(srcs []*record.Source) (report.Report, error) {
 	var rep report.Report
-	var rows []results.Row
+	var rows []record.Row
 	for _, s := range srcs {
 		rows = append(rows, s.Rows...)
 		rep.Hosts = append(rep.Hosts, report.HostsOf(s)...)
 		rep.Sources = append(rep.Sources, s.Path)
 	}
-	cells, err := results.Summarize(rows)
+	cells, err := cell.Summarize(rows)
 	if err != nil {
 		return rep, fmt.Errorf("report: %w", err)
 	}
@@ -85,7 +86,7 @@ func newReport(srcs []*results.Source) (report.Report, error) {
 
 // measuredPeriod returns when the first trial of rows started and the last
 // one ended (its start plus warm-up and measured duration).
-func measuredPeriod(rows []results.Row) (from, to time.Time) {
+func measuredPeriod(rows []record.Row) (from, to time.Time) {
 	for _, r := range rows {
 		if r.StartedAt.IsZero() {
 			continue
@@ -102,7 +103,7 @@ func measuredPeriod(rows []results.Row) (from, to time.Time) {
 }
 
 // countRows returns the number of rows in srcs.
-func countRows(srcs []*results.Source) int {
+func countRows(srcs []*record.Source) int {
 	n := 0
 	for _, s := range srcs {
 		n += len(s.Rows)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/results/report"
 )
 
@@ -20,7 +20,7 @@ import (
 func writeResultFolder(t *testing.T, hosts bool) string {
 	t.Helper()
 	dir := t.TempDir()
-	w, err := results.OpenWriter(filepath.Join(dir, "results.csv"))
+	w, err := record.OpenWriter(filepath.Join(dir, "results.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func writeResultFolder(t *testing.T, hosts bool) string {
 		for _, n := range []int{1, 2, 4, 8, 16, 32} {
 			for trial := 1; trial <= 2; trial++ {
 				x := 1900 * float64(n) / (1 + 0.4*float64(n-1)) * (1 + 0.01*float64(trial))
-				r := results.Row{
+				r := record.Row{
 					RunID: "run", StartedAt: start, ServerHost: "srv", ServerCPUModel: "Test CPU",
 					ServerLogicalCPUs: 2, ServerGOMAXPROCS: 2, ServerGoVersion: "go1.26.8", ServerNsPerIteration: 250,
 					ClientHost: "cli", ClientLogicalCPUs: 2,
@@ -133,7 +133,7 @@ func TestReportCmd(t *testing.T) {
 
 func TestReportCmdErrors(t *testing.T) {
 	empty := t.TempDir()
-	if err := os.WriteFile(filepath.Join(empty, "results.csv"), []byte(strings.Join(results.Header(), ",")+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(empty, "results.csv"), []byte(strings.Join(record.Header(), ",")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

@@ -16,7 +16,8 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // maxRunTrials is the most --trials.
@@ -134,12 +135,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	}
 	cell := client.Cell{Job: req, Load: load}
 
-	var w *results.Writer
+	var w *record.Writer
 	if *out != "" {
 		if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
-		if w, err = results.OpenWriter(*out); err != nil {
+		if w, err = record.OpenWriter(*out); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
 		defer func() {
@@ -202,7 +203,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 // saveTrial writes t's histograms into the folder beside the CSV at
 // csvPath, then its row, naming that file, through w: a row never names a
 // missing file.
-func saveTrial(w *results.Writer, csvPath, runID string, t *client.Trial, s *session) error {
+func saveTrial(w *record.Writer, csvPath, runID string, t *client.Trial, s *session) error {
 	row := t.Row(runID, s.Info, s.Client)
 	base := filepath.Base(csvPath)
 	rel := path.Join(strings.TrimSuffix(base, filepath.Ext(base))+".hist", runID,
@@ -211,7 +212,7 @@ func saveTrial(w *results.Writer, csvPath, runID string, t *client.Trial, s *ses
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return fmt.Errorf("save histograms: %w", err)
 	}
-	if err := results.WriteTrialFile(file, &t.Hist); err != nil {
+	if err := histogram.WriteTrialFile(file, &t.Hist); err != nil {
 		return fmt.Errorf("save histograms of trial %d: %w", t.Index, err)
 	}
 	row.Histogram = rel

@@ -19,7 +19,8 @@ import (
 
 	"github.com/stratbench/stratbench/client"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/histogram"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 func TestLoadFlags(t *testing.T) {
@@ -140,7 +141,7 @@ func TestRunCmd(t *testing.T) {
 			t.Errorf("summary:\n%s", stdout.String())
 		}
 	}
-	rows, err := results.ReadCSVFile(csv)
+	rows, err := record.ReadCSVFile(csv)
 	if err != nil {
 		t.Fatalf("read %s: %v", csv, err)
 	}
@@ -156,7 +157,7 @@ func TestRunCmd(t *testing.T) {
 		if !strings.HasPrefix(r.Histogram, "out.hist/"+r.RunID+"/serial-io-c2-t") {
 			t.Errorf("row %d histogram %q", i, r.Histogram)
 		}
-		h, err := results.ReadTrialFile(filepath.Join(dir, filepath.FromSlash(r.Histogram)))
+		h, err := histogram.ReadTrialFile(filepath.Join(dir, filepath.FromSlash(r.Histogram)))
 		if err != nil || h.Latency.Count() != 30 {
 			t.Errorf("row %d histogram file: %v", i, err)
 		}
@@ -183,7 +184,7 @@ func TestRunCmdSharedState(t *testing.T) {
 			t.Errorf("summary of %q lacks the shared-state table:\n%s", args, stdout.String())
 		}
 	}
-	rows, err := results.ReadCSVFile(csv)
+	rows, err := record.ReadCSVFile(csv)
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("read %s: %d rows, %v", csv, len(rows), err)
 	}

@@ -25,9 +25,10 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/sweep"
 	"github.com/stratbench/stratbench/internal/testcert"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/server"
 )
 
@@ -189,9 +190,9 @@ func (e *soakEnv) csv(lane int) string {
 func (e *soakEnv) measured(t *testing.T) uint64 {
 	var n uint64
 	paths, _ := filepath.Glob(filepath.Join(e.dir, "*.csv"))
-	more, _ := filepath.Glob(filepath.Join(e.dir, "reports*", "*", client.ResultsFile))
+	more, _ := filepath.Glob(filepath.Join(e.dir, "reports*", "*", sweep.ResultsFile))
 	for _, p := range append(paths, more...) {
-		rows, err := results.ReadCSVFile(p)
+		rows, err := record.ReadCSVFile(p)
 		if err != nil {
 			t.Errorf("%s: %v", p, err)
 		}

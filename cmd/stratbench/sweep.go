@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/client/sweep"
 )
 
 // sweepCmd implements `stratbench sweep`: it runs every trial of a matrix
@@ -35,7 +35,7 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	var conn connFlags
 	conn.register(fs)
-	matrix := fs.String("matrix", "default", "a built-in matrix ("+strings.Join(client.BuiltinMatrixNames, ", ")+") or a JSON matrix `file` (see client.Matrix)")
+	matrix := fs.String("matrix", "default", "a built-in matrix ("+strings.Join(sweep.BuiltinMatrixNames, ", ")+") or a JSON matrix `file` (see sweep.Matrix)")
 	reports := fs.String("reports", "reports", "`folder` in which to make the report folder")
 	resume := fs.String("resume", "", "complete the sweep in this report `folder`, with its matrix.json")
 	if err := fs.Parse(args); err != nil {
@@ -47,14 +47,14 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
-	var m *client.Matrix
+	var m *sweep.Matrix
 	if *resume != "" {
 		if set["matrix"] || set["reports"] {
-			return fmt.Errorf("sweep: --resume %s continues that folder with its own %s; drop --matrix and --reports", *resume, client.MatrixFile)
+			return fmt.Errorf("sweep: --resume %s continues that folder with its own %s; drop --matrix and --reports", *resume, sweep.MatrixFile)
 		}
-		m, err = client.LoadMatrix(filepath.Join(*resume, client.MatrixFile))
+		m, err = sweep.LoadMatrix(filepath.Join(*resume, sweep.MatrixFile))
 	} else {
-		m, err = client.LoadMatrix(*matrix)
+		m, err = sweep.LoadMatrix(*matrix)
 	}
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
@@ -76,18 +76,18 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 			err = errors.Join(err, fmt.Errorf("sweep: %w", cerr))
 		}
 	}()
-	opts := client.SweepOptions{
+	opts := sweep.Options{
 		Server:     s.Info,
 		Client:     s.Client,
 		ReportsDir: *reports,
 		Resume:     *resume,
 		Progress:   stderr,
-		Terminal:   client.IsTerminal(stderr),
+		Terminal:   sweep.IsTerminal(stderr),
 	}
 	if *resume != "" {
 		m = nil // Sweep reads it again, from the folder it resumes
 	}
-	dir, err := client.Sweep(ctx, s.Conns, m, opts)
+	dir, err := sweep.Run(ctx, s.Conns, m, opts)
 	if err != nil && conn.target != "" && strings.HasSuffix(err.Error(), "--resume "+dir) {
 		// Complete the resume command that Sweep's error ends with.
 		err = fmt.Errorf("%w%s", err, conn.resumeFlags())

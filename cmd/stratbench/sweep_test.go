@@ -11,8 +11,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/stratbench/stratbench/client"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/client/sweep"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // writeMatrix writes a matrix file of 2 io cells of duration and returns
@@ -49,7 +49,7 @@ func TestSweepCmd(t *testing.T) {
 	if filepath.Dir(dir) != reports || !strings.HasPrefix(filepath.Base(dir), "srv-") {
 		t.Fatalf("sweepCmd printed %q, want a folder srv-<time> in %s", dir, reports)
 	}
-	rows, err := results.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, sweep.ResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestSweepCmdErrors(t *testing.T) {
 		{"unknown built-in", []string{"--matrix", "huge"}, "huge"},
 		{"bad matrix file", []string{"--matrix", filepath.Join(t.TempDir(), "none.json")}, "none.json"},
 		{"resume with matrix", []string{"--resume", t.TempDir(), "--matrix", "smoke"}, "drop --matrix"},
-		{"resume of a non-report", []string{"--resume", t.TempDir()}, client.MatrixFile},
+		{"resume of a non-report", []string{"--resume", t.TempDir()}, sweep.MatrixFile},
 		{"too few connections", []string{"--target", addr, "--matrix", matrix, "--connections", "1"},
 			"--connections 1 is below the matrix's largest connections value 2"},
 		{"extra argument", []string{"now"}, `unexpected argument "now"`},
@@ -123,7 +123,7 @@ func TestSweepCmdCancel(t *testing.T) {
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("sweepCmd took %v to stop", took)
 	}
-	rows, err := results.ReadCSVFile(filepath.Join(dir, client.ResultsFile))
+	rows, err := record.ReadCSVFile(filepath.Join(dir, sweep.ResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}

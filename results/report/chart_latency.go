@@ -5,25 +5,25 @@ import (
 	"html/template"
 	"math"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
 )
 
 // percentile is one latency statistic of a cell, in milliseconds.
 type percentile struct {
 	name  string
 	color string
-	value func(results.CellSummary) float64
+	value func(cell.Summary) float64
 }
 
 // percentiles are the latency statistics the percentile chart shows,
 // coloured on one sequential ramp (light to dark blue), which reads in
 // order without colour vision too.
 var percentiles = []percentile{
-	{"p50", "#c6dbef", func(c results.CellSummary) float64 { return c.P50Ms.Median }},
-	{"p90", "#9ecae1", func(c results.CellSummary) float64 { return c.P90Ms }},
-	{"p99", "#6baed6", func(c results.CellSummary) float64 { return c.P99Ms.Median }},
-	{"p99.9", "#3182bd", func(c results.CellSummary) float64 { return c.P999Ms }},
-	{"max", "#08519c", func(c results.CellSummary) float64 { return c.MaxMs }},
+	{"p50", "#c6dbef", func(c cell.Summary) float64 { return c.P50Ms.Median }},
+	{"p90", "#9ecae1", func(c cell.Summary) float64 { return c.P90Ms }},
+	{"p99", "#6baed6", func(c cell.Summary) float64 { return c.P99Ms.Median }},
+	{"p99.9", "#3182bd", func(c cell.Summary) float64 { return c.P999Ms }},
+	{"max", "#08519c", func(c cell.Summary) float64 { return c.MaxMs }},
 }
 
 // barFrame is the size of the bar charts, with room on the right for a
@@ -37,7 +37,7 @@ var barFrame = frame{w: 780, h: 360, left: 70, right: 165, top: 16, bottom: 70}
 func latencyChart(p panel, x float64, label string) template.HTML {
 	type group struct {
 		strategy string
-		cell     results.CellSummary
+		cell     cell.Summary
 	}
 	var groups []group
 	lo, hi := math.Inf(1), 0.0

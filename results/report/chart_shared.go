@@ -6,7 +6,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
 )
 
 // sharedFrame is the lost-updates chart's size, with room on the right
@@ -39,7 +39,7 @@ func syncMarker(sync string, x, y, r float64) string {
 func lostUpdatesChart(g counterGroup, x float64, lk map[string]look, label string) template.HTML {
 	f := sharedFrame
 	x0, x1, y0, y1 := f.plot()
-	var cells []results.CellSummary
+	var cells []cell.Summary
 	maxLost, maxY := 0.0, 0.0
 	for _, c := range g.Cells {
 		if level(c) != x {
@@ -100,7 +100,7 @@ func lostUpdatesChart(g counterGroup, x float64, lk map[string]look, label strin
 
 // sharedLegend draws, right of the plot, the strategies' colours and then
 // the sync modes' shapes of cells.
-func sharedLegend(s *svg, f frame, cells []results.CellSummary, lk map[string]look) {
+func sharedLegend(s *svg, f frame, cells []cell.Summary, lk map[string]look) {
 	var strategies, syncs []string
 	for _, c := range cells {
 		if !slices.Contains(strategies, c.Strategy) {

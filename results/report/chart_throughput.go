@@ -5,7 +5,8 @@ import (
 	"html/template"
 	"math"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/usl"
 )
 
 // throughputFrame is the throughput chart's size, with room on the right
@@ -51,7 +52,7 @@ func loadAxis(p panel, from, to float64) axis {
 
 // uslSamples returns the fitted curve of f at 48 levels spread evenly, on
 // the axis's own scale, between lo and hi.
-func uslSamples(f *results.USLFit, lo, hi float64, log bool) [][2]float64 {
+func uslSamples(f *usl.Model, lo, hi float64, log bool) [][2]float64 {
 	const n = 48
 	pts := make([][2]float64, 0, n)
 	for i := range n {
@@ -159,7 +160,7 @@ func errorBar(s *svg, x float64, sc scale, lo, hi float64, color string) {
 }
 
 // pointTitle is the hover text of one cell's point.
-func pointTitle(p panel, strategy string, c results.CellSummary) string {
+func pointTitle(p panel, strategy string, c cell.Summary) string {
 	t := fmt.Sprintf("%s, %s: %s median", strategy, p.levelName(level(c)), formatRate(c.TasksPerS.Median, "tasks/s"))
 	if c.TasksPerS.N > 1 {
 		t += fmt.Sprintf(" (95%% CI of the mean %s – %s)", formatSI(c.TasksPerS.CILow), formatSI(c.TasksPerS.CIHigh))

@@ -12,6 +12,6 @@
 // offline and can be mailed or archived as one file. All text is escaped.
 //
 // The charts are drawn by small pure functions (scales, ticks, paths) over
-// [results.CellSummary] values; the package computes no statistics of its
+// [cell.Summary] values; the package computes no statistics of its
 // own beyond choosing what to plot.
 package report

@@ -4,20 +4,22 @@ import (
 	"math"
 	"os"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
 	"github.com/stratbench/stratbench/results/report"
+	"github.com/stratbench/stratbench/results/stats"
+	"github.com/stratbench/stratbench/results/usl"
 )
 
 // One cell of 3 trials, with its bound and a scalability fit that never
 // peaks (κ = 0), written as summary.csv.
 func ExampleWriteSummaryCSV() {
-	fit := &results.USLFit{Sigma: 0.05, Kappa: 0, Lambda: 1900, PeakN: math.Inf(1), R2: 0.99, Points: 6}
-	cells := []results.CellSummary{{
+	fit := &usl.Model{Sigma: 0.05, Kappa: 0, Lambda: 1900, PeakN: math.Inf(1), R2: 0.99, Points: 6}
+	cells := []cell.Summary{{
 		Host: "bench-1", Strategy: "pool", Workload: "cpu", Scope: "job", Mode: "closed",
 		Tasks: 16, Parallelism: 4, Concurrency: 8, Connections: 1, CPUIterations: 2000,
 		ServerGOMAXPROCS: 2, ServerNsPerIteration: 250, Trials: 3,
-		TasksPerS:      results.Estimate{N: 3, Median: 3800, CILow: 3700.25, CIHigh: 3899.75},
-		P99Ms:          results.Estimate{N: 3, Median: 41.5, CILow: 38, CIHigh: 45},
+		TasksPerS:      stats.Estimate{N: 3, Median: 3800, CILow: 3700.25, CIHigh: 3899.75},
+		P99Ms:          stats.Estimate{N: 3, Median: 41.5, CILow: 38, CIHigh: 45},
 		BoundTasksPerS: 4000, Efficiency: 0.95, USL: fit,
 	}}
 	if err := report.WriteSummaryCSV(os.Stdout, cells); err != nil {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // Host is the fingerprint of one machine that took part in a sweep, as the
@@ -15,14 +15,14 @@ type Host struct {
 	// Source names the input the fingerprint came from.
 	Source string
 	// Fields are the fingerprint's fields in file order, as hosts.json
-	// holds them (see results.Hosts).
-	Fields results.HostFields
+	// holds them (see record.Hosts).
+	Fields record.HostFields
 }
 
 // HostsOf returns the server and client fingerprints of src: from its
 // hosts.json when it has one, or else from the host columns of its rows
 // (HostsFromRows).
-func HostsOf(src *results.Source) []Host {
+func HostsOf(src *record.Source) []Host {
 	if src.Hosts == nil {
 		return HostsFromRows(src.Rows, src.Path)
 	}
@@ -41,10 +41,10 @@ func HostsOf(src *results.Source) []Host {
 // Source set to source. The CSV carries only part of a fingerprint (no OS,
 // memory or grpc-go version), so this is the fallback for a CSV without its
 // hosts.json.
-func HostsFromRows(rows []results.Row, source string) []Host {
+func HostsFromRows(rows []record.Row, source string) []Host {
 	var servers, clients []Host
 	for _, r := range rows {
-		s := Host{Role: "server", Source: source, Fields: results.HostFields{
+		s := Host{Role: "server", Source: source, Fields: record.HostFields{
 			{Name: "hostname", Value: r.ServerHost},
 			{Name: "cpu_model", Value: r.ServerCPUModel},
 			{Name: "logical_cpus", Value: strconv.Itoa(r.ServerLogicalCPUs)},
@@ -55,7 +55,7 @@ func HostsFromRows(rows []results.Row, source string) []Host {
 		if !slices.ContainsFunc(servers, s.same) {
 			servers = append(servers, s)
 		}
-		c := Host{Role: "client", Source: source, Fields: results.HostFields{
+		c := Host{Role: "client", Source: source, Fields: record.HostFields{
 			{Name: "hostname", Value: r.ClientHost},
 			{Name: "logical_cpus", Value: strconv.Itoa(r.ClientLogicalCPUs)},
 		}}

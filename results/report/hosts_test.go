@@ -3,30 +3,30 @@ package report_test
 import (
 	"testing"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/results/report"
 )
 
 func TestHostsOf(t *testing.T) {
-	rows := []results.Row{
+	rows := []record.Row{
 		{ServerHost: "srv", ServerCPUModel: "CPU", ServerLogicalCPUs: 4, ServerGOMAXPROCS: 4, ServerNsPerIteration: 100, ClientHost: "c1", ClientLogicalCPUs: 2},
 		{ServerHost: "srv", ServerCPUModel: "CPU", ServerLogicalCPUs: 4, ServerGOMAXPROCS: 4, ServerNsPerIteration: 100, ClientHost: "c2", ClientLogicalCPUs: 2},
 		{ServerHost: "srv", ServerCPUModel: "CPU", ServerLogicalCPUs: 4, ServerGOMAXPROCS: 4, ServerNsPerIteration: 100, ClientHost: "c1", ClientLogicalCPUs: 2},
 	}
-	file := &results.Hosts{
-		Server: results.HostFields{{Name: "hostname", Value: "srv"}},
-		Client: results.HostFields{{Name: "hostname", Value: "cli"}},
+	file := &record.Hosts{
+		Server: record.HostFields{{Name: "hostname", Value: "srv"}},
+		Client: record.HostFields{{Name: "hostname", Value: "cli"}},
 	}
 	tests := []struct {
 		name  string
-		src   *results.Source
+		src   *record.Source
 		roles []string
 		names []string
 	}{
-		{"hosts.json", &results.Source{Path: "dir", Rows: rows, Hosts: file}, []string{"server", "client"}, []string{"srv", "cli"}},
-		{"from rows, deduplicated", &results.Source{Path: "a.csv", Rows: rows}, []string{"server", "client", "client"}, []string{"srv", "c1", "c2"}},
-		{"server only", &results.Source{Path: "dir", Hosts: &results.Hosts{Server: file.Server}}, []string{"server"}, []string{"srv"}},
-		{"no rows", &results.Source{Path: "a.csv"}, nil, nil},
+		{"hosts.json", &record.Source{Path: "dir", Rows: rows, Hosts: file}, []string{"server", "client"}, []string{"srv", "cli"}},
+		{"from rows, deduplicated", &record.Source{Path: "a.csv", Rows: rows}, []string{"server", "client", "client"}, []string{"srv", "c1", "c2"}},
+		{"server only", &record.Source{Path: "dir", Hosts: &record.Hosts{Server: file.Server}}, []string{"server"}, []string{"srv"}},
+		{"no rows", &record.Source{Path: "a.csv"}, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // hostTable shows fingerprints side by side: one column per host, one row
@@ -119,7 +119,7 @@ func newHostTable(hosts []Host) hostTable {
 }
 
 // lookup returns the value of field name in fs.
-func lookup(fs results.HostFields, name string) (string, bool) {
+func lookup(fs record.HostFields, name string) (string, bool) {
 	for _, f := range fs {
 		if f.Name == name {
 			return f.Value, true

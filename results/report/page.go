@@ -6,7 +6,8 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/stats"
 )
 
 // page is what the template shows: every value already formatted.
@@ -130,7 +131,7 @@ func (p panel) view(i int, manyHosts bool) panelView {
 }
 
 // newCellRow describes cell c of series s in panel p.
-func newCellRow(p panel, s series, c results.CellSummary) cellRow {
+func newCellRow(p panel, s series, c cell.Summary) cellRow {
 	workload := c.Workload
 	for _, v := range []string{c.Sync, c.LockOrder} {
 		if v != "" {
@@ -162,7 +163,7 @@ func newCellRow(p panel, s series, c results.CellSummary) cellRow {
 
 // ci formats e's 95% confidence interval with format, or "–" for a single
 // trial, which has none.
-func ci(e results.Estimate, format func(float64) string) string {
+func ci(e stats.Estimate, format func(float64) string) string {
 	if e.N < 2 {
 		return "–"
 	}

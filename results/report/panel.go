@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/usl"
 )
 
 // strategyOrder is the order of the built-in strategies, from least to most
@@ -54,7 +55,7 @@ type look struct {
 
 // looks gives every strategy in cells its colour and marker shape, in
 // strategy order, so that a strategy looks the same in every chart.
-func looks(cells []results.CellSummary) map[string]look {
+func looks(cells []cell.Summary) map[string]look {
 	var names []string
 	for _, c := range cells {
 		if !slices.Contains(names, c.Strategy) {
@@ -95,12 +96,12 @@ type panel struct {
 type series struct {
 	Strategy string
 	Look     look
-	Cells    []results.CellSummary
+	Cells    []cell.Summary
 }
 
 // level returns the load level of c: its target rate in open loop, its
 // concurrency in closed loop.
-func level(c results.CellSummary) float64 {
+func level(c cell.Summary) float64 {
 	if c.Mode == "open" {
 		return c.TargetRPS
 	}
@@ -108,7 +109,7 @@ func level(c results.CellSummary) float64 {
 }
 
 // usl returns the scalability fit of s, from its first cell that has one.
-func (s series) usl() *results.USLFit {
+func (s series) usl() *usl.Model {
 	for _, c := range s.Cells {
 		if c.USL != nil {
 			return c.USL
@@ -118,17 +119,17 @@ func (s series) usl() *results.USLFit {
 }
 
 // at returns s's cell at load level x.
-func (s series) at(x float64) (results.CellSummary, bool) {
+func (s series) at(x float64) (cell.Summary, bool) {
 	for _, c := range s.Cells {
 		if level(c) == x {
 			return c, true
 		}
 	}
-	return results.CellSummary{}, false
+	return cell.Summary{}, false
 }
 
 // panels groups cells into panels ordered by host, workload and parameters.
-func panels(cells []results.CellSummary) []panel {
+func panels(cells []cell.Summary) []panel {
 	lk := looks(cells)
 	byKey := map[panelKey]*panel{}
 	var order []*panel
@@ -160,7 +161,7 @@ func panels(cells []results.CellSummary) []panel {
 		slices.Sort(p.Levels)
 		slices.SortFunc(p.Series, func(a, b series) int { return rank(strategyOrder, a.Strategy, b.Strategy) })
 		for _, s := range p.Series {
-			slices.SortStableFunc(s.Cells, func(a, b results.CellSummary) int { return cmp.Compare(level(a), level(b)) })
+			slices.SortStableFunc(s.Cells, func(a, b cell.Summary) int { return cmp.Compare(level(a), level(b)) })
 		}
 		out[i] = *p
 	}

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/internal/atomicfile"
+	"github.com/stratbench/stratbench/results/cell"
 )
 
 // File names that Write creates.
@@ -24,8 +25,8 @@ const (
 // summarized over their trials, and the hosts that measured them.
 type Report struct {
 	// Cells are the cells to show, one per (host, cell key), as
-	// results.Summarize returns them.
-	Cells []results.CellSummary
+	// cell.Summarize returns them.
+	Cells []cell.Summary
 	// Hosts are the fingerprints of the servers and clients, from each
 	// sweep's hosts.json (ReadHosts) or its CSV (HostsFromRows).
 	Hosts []Host
@@ -67,10 +68,10 @@ func Write(dir string, r Report) (string, error) {
 		return "", err
 	}
 	htmlPath := filepath.Join(dir, HTMLFile)
-	if err := results.WriteFileAtomic(filepath.Join(dir, SummaryFile), sum.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, SummaryFile), sum.Bytes()); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	if err := results.WriteFileAtomic(htmlPath, page.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(htmlPath, page.Bytes()); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
 	return htmlPath, nil

@@ -14,25 +14,28 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/internal/golden"
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/results/report"
+	"github.com/stratbench/stratbench/results/stats"
+	"github.com/stratbench/stratbench/results/usl"
 )
 
 // estimate returns an Estimate of n trials around median with a confidence
 // interval of ± spread × median.
-func estimate(n int, median, spread float64) results.Estimate {
-	e := results.Estimate{N: n, Mean: median, Median: median, CILow: median, CIHigh: median}
+func estimate(n int, median, spread float64) stats.Estimate {
+	e := stats.Estimate{N: n, Mean: median, Median: median, CILow: median, CIHigh: median}
 	if n > 1 {
 		e.CILow, e.CIHigh = median*(1-spread), median*(1+spread)
 	}
 	return e
 }
 
-// cell returns a cell of host whose throughput is x tasks/s at the given
+// testCell returns a cell of host whose throughput is x tasks/s at the given
 // concurrency, with latencies from Little's law and the bound computed by
-// results.Bound as Summarize does.
-func cell(host, strategy, workload string, concurrency, trials int, x float64) results.CellSummary {
-	c := results.CellSummary{
+// cell.Bound as Summarize does.
+func testCell(host, strategy, workload string, concurrency, trials int, x float64) cell.Summary {
+	c := cell.Summary{
 		Host: host, Strategy: strategy, Workload: workload, Scope: "job", Mode: "closed",
 		Tasks: 16, Parallelism: 4, Concurrency: concurrency, Connections: 1,
 		CPUIterations: 2000, IOLatencyMs: 2, ServerGOMAXPROCS: 2, ServerNsPerIteration: 250,
@@ -45,13 +48,13 @@ func cell(host, strategy, workload string, concurrency, trials int, x float64) r
 	c.MeanMs, c.P90Ms, c.P999Ms, c.MaxMs = p50*1.1, p50*1.4, p50*3.5, p50*6
 	c.P99Ms = estimate(trials, p50*2.2, 0.1)
 	c.ServerP50Ms, c.ServerP99Ms = p50*0.8, p50*1.9
-	c.BoundTasksPerS = results.Bound(results.BoundParams{
+	c.BoundTasksPerS = cell.Bound(cell.BoundParams{
 		Strategy: strategy, Workload: workload, Scope: c.Scope, Tasks: c.Tasks, Parallelism: c.Parallelism,
 		CPUIterations: c.CPUIterations, IOLatencyMs: c.IOLatencyMs,
 		ServerGOMAXPROCS: c.ServerGOMAXPROCS, ServerNsPerIteration: c.ServerNsPerIteration,
 		JobsInFlight: float64(concurrency),
 	})
-	c.Efficiency = results.Efficiency(x, c.BoundTasksPerS)
+	c.Efficiency = cell.Efficiency(x, c.BoundTasksPerS)
 	return c
 }
 
@@ -60,19 +63,19 @@ func cell(host, strategy, workload string, concurrency, trials int, x float64) r
 // strategies at three levels, one cell measured by a saturated client and
 // one with a single trial.
 func fixture() report.Report {
-	var cells []results.CellSummary
+	var cells []cell.Summary
 	// Two cores of 2000 tasks/s each bound the cpu work at 4000 tasks/s.
 	for _, p := range []struct {
 		strategy             string
 		sigma, kappa, lambda float64
 	}{{"serial", 0.55, 0, 1900}, {"goroutine-per-task", 0.5, 0.0008, 1850}, {"pool", 0.5, 0.0003, 1900}} {
-		fit := &results.USLFit{Sigma: p.sigma, Kappa: p.kappa, Lambda: p.lambda, Points: 6, R2: 0.981}
+		fit := &usl.Model{Sigma: p.sigma, Kappa: p.kappa, Lambda: p.lambda, Points: 6, R2: 0.981}
 		fit.PeakN = math.Inf(1)
 		if fit.Kappa > 0 {
 			fit.PeakN = math.Sqrt((1 - fit.Sigma) / fit.Kappa)
 		}
 		for _, n := range []int{1, 2, 4, 8, 16, 32} {
-			c := cell("bench-1", p.strategy, "cpu", n, 3, fit.Predict(float64(n))*(1+0.02*float64(n%3-1)))
+			c := testCell("bench-1", p.strategy, "cpu", n, 3, fit.Predict(float64(n))*(1+0.02*float64(n%3-1)))
 			c.USL = fit
 			cells = append(cells, c)
 		}
@@ -83,7 +86,7 @@ func fixture() report.Report {
 			if s == "pool" {
 				slots = 4
 			}
-			c := cell("bench-1", s, "io", n, 3, 0.9*slots*float64(n)*500)
+			c := testCell("bench-1", s, "io", n, 3, 0.9*slots*float64(n)*500)
 			c.Saturated = s == "pool" && n == 16
 			if s == "serial" && n == 16 {
 				c.Trials, c.TasksPerS, c.P99Ms, c.P50Ms = 1, estimate(1, c.TasksPerS.Median, 0), estimate(1, c.P99Ms.Median, 0), estimate(1, c.P50Ms.Median, 0)
@@ -95,7 +98,7 @@ func fixture() report.Report {
 	return report.Report{
 		Cells: cells,
 		Hosts: []report.Host{
-			{Role: "server", Source: "reports/bench-1-20250102T030405Z", Fields: results.HostFields{
+			{Role: "server", Source: "reports/bench-1-20250102T030405Z", Fields: record.HostFields{
 				{Name: "hostname", Value: "bench-1"}, {Name: "os", Value: "linux"}, {Name: "arch", Value: "amd64"},
 				{Name: "cpu_model", Value: "AMD EPYC 7B13"}, {Name: "logical_cpus", Value: "2"}, {Name: "gomaxprocs", Value: "2"},
 				{Name: "cgroup_cpu_quota", Value: "0"}, {Name: "total_memory_bytes", Value: "8589934592"},
@@ -103,7 +106,7 @@ func fixture() report.Report {
 				{Name: "stratbench_version", Value: "(devel)"}, {Name: "limits.max_tasks", Value: "1024"},
 				{Name: "ns_per_iteration", Value: "250"},
 			}},
-			{Role: "client", Source: "reports/bench-1-20250102T030405Z", Fields: results.HostFields{
+			{Role: "client", Source: "reports/bench-1-20250102T030405Z", Fields: record.HostFields{
 				{Name: "hostname", Value: `load<&>"1"`}, {Name: "os", Value: "linux"}, {Name: "arch", Value: "amd64"},
 				{Name: "cpu_model", Value: "AMD EPYC 7B13"}, {Name: "logical_cpus", Value: "2"}, {Name: "gomaxprocs", Value: "2"},
 				{Name: "cgroup_cpu_quota", Value: "1.5"}, {Name: "total_memory_bytes", Value: "0"},
@@ -268,7 +271,7 @@ func TestWrite(t *testing.T) {
 
 func TestHTMLManyHostsAndOpenLoop(t *testing.T) {
 	r := fixture()
-	var more []results.CellSummary
+	var more []cell.Summary
 	for _, c := range r.Cells {
 		if c.Workload != "cpu" {
 			continue
@@ -278,7 +281,7 @@ func TestHTMLManyHostsAndOpenLoop(t *testing.T) {
 		more = append(more, c)
 	}
 	for _, rate := range []float64{100, 200, 400, 800} {
-		c := cell("bench-2", "pool", "io", 64, 3, rate*16)
+		c := testCell("bench-2", "pool", "io", 64, 3, rate*16)
 		c.Mode, c.TargetRPS = "open", rate
 		more = append(more, c)
 	}

@@ -6,7 +6,7 @@ import (
 	"html/template"
 	"slices"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
 )
 
 // counterGroupKey holds what the counter cells of one lost-updates chart
@@ -24,7 +24,7 @@ type counterGroup struct {
 	Key    counterGroupKey
 	Open   bool
 	Levels []float64 // distinct load levels, ascending
-	Cells  []results.CellSummary
+	Cells  []cell.Summary
 }
 
 // sharedView is one lost-updates chart of the page.
@@ -45,7 +45,7 @@ type transferRow struct {
 
 // counterGroups groups the counter cells of cells, in the order of their
 // first cell, each group's cells ordered by strategy then sync mode.
-func counterGroups(cells []results.CellSummary) []counterGroup {
+func counterGroups(cells []cell.Summary) []counterGroup {
 	var out []counterGroup
 	for _, c := range cells {
 		if c.Workload != "counter" {
@@ -69,7 +69,7 @@ func counterGroups(cells []results.CellSummary) []counterGroup {
 	}
 	for i := range out {
 		slices.Sort(out[i].Levels)
-		slices.SortStableFunc(out[i].Cells, func(a, b results.CellSummary) int {
+		slices.SortStableFunc(out[i].Cells, func(a, b cell.Summary) int {
 			return cmp.Or(rank(strategyOrder, a.Strategy, b.Strategy), rank(syncOrder, a.Sync, b.Sync))
 		})
 	}
@@ -84,7 +84,7 @@ func (g counterGroup) levelName(x float64) string {
 // lostFraction returns the share of c's increments that were lost: its
 // median lost updates per job over the increments a job asks for (tasks ×
 // cpu_iterations), or 0 when that is unknown.
-func lostFraction(c results.CellSummary) float64 {
+func lostFraction(c cell.Summary) float64 {
 	asked := float64(c.Tasks) * float64(c.CPUIterations)
 	if asked <= 0 {
 		return 0
@@ -97,7 +97,7 @@ func lostFraction(c results.CellSummary) float64 {
 // counter of its own, so what a level changes is how many of a job's
 // tasks get a processor at once, and with it how many updates race, which
 // no single level stands for.
-func sharedViews(cells []results.CellSummary, lk map[string]look, manyHosts bool) []sharedView {
+func sharedViews(cells []cell.Summary, lk map[string]look, manyHosts bool) []sharedView {
 	var out []sharedView
 	for _, g := range counterGroups(cells) {
 		k := g.Key
@@ -117,14 +117,14 @@ func sharedViews(cells []results.CellSummary, lk map[string]look, manyHosts bool
 
 // transferRows returns one row per transfer cell of cells, ordered by
 // host, lock order, accounts, strategy and load level.
-func transferRows(cells []results.CellSummary, lk map[string]look) []transferRow {
-	var ts []results.CellSummary
+func transferRows(cells []cell.Summary, lk map[string]look) []transferRow {
+	var ts []cell.Summary
 	for _, c := range cells {
 		if c.Workload == "transfer" {
 			ts = append(ts, c)
 		}
 	}
-	slices.SortStableFunc(ts, func(a, b results.CellSummary) int {
+	slices.SortStableFunc(ts, func(a, b cell.Summary) int {
 		return cmp.Or(cmp.Compare(a.Host, b.Host), rank(lockOrderOrder, a.LockOrder, b.LockOrder),
 			cmp.Compare(a.Accounts, b.Accounts), rank(strategyOrder, a.Strategy, b.Strategy), cmp.Compare(level(a), level(b)))
 	})

@@ -17,7 +17,7 @@ func sharedFixture() report.Report {
 	for _, sync := range []string{"mutex", "none"} {
 		for _, s := range []string{"serial", "pool"} {
 			for _, n := range []int{1, 4} {
-				c := cell("bench-1", s, "counter", n, 3, float64(n)*3000)
+				c := testCell("bench-1", s, "counter", n, 3, float64(n)*3000)
 				c.Sync, c.CPUIterations, c.IOLatencyMs = sync, 1000, 0
 				c.BoundTasksPerS, c.Efficiency = 0, 0
 				if sync == "none" && s == "pool" {
@@ -31,7 +31,7 @@ func sharedFixture() report.Report {
 	}
 	for _, order := range []string{"ordered", "try"} {
 		for _, s := range []string{"serial", "pool"} {
-			c := cell("bench-1", s, "transfer", 4, 3, 9000)
+			c := testCell("bench-1", s, "transfer", 4, 3, 9000)
 			c.LockOrder, c.Accounts, c.CPUIterations, c.IOLatencyMs = order, 8, 1000, 0
 			c.BoundTasksPerS, c.Efficiency = 0, 0
 			if order == "try" {

@@ -7,7 +7,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/stratbench/stratbench/results"
+	"github.com/stratbench/stratbench/results/cell"
 )
 
 // SummaryHeader is the header of summary.csv: the cell's host and
@@ -40,7 +40,7 @@ var SummaryHeader = []string{
 // which keep six significant digits because κ is often below 1e-4. The
 // bound and efficiency are empty when the bound is unknown (0), the usl_
 // columns when the cell has no fit; usl_peak_n is "inf" when κ is 0.
-func WriteSummaryCSV(w io.Writer, cells []results.CellSummary) error {
+func WriteSummaryCSV(w io.Writer, cells []cell.Summary) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = false
 	if err := cw.Write(SummaryHeader); err != nil {

@@ -1,0 +1,162 @@
+package compare
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/record"
+	"github.com/stratbench/stratbench/results/stats"
+)
+
+// SignificanceLevel is the p-value below which Sides calls a difference
+// significant.
+const SignificanceLevel = 0.05
+
+// Side is one side of a comparison: the rows of one result folder or CSV
+// file, typically one host or one version.
+type Side struct {
+	Name  string // how output calls the side, such as the path given
+	Rows  []record.Row
+	Hosts *record.Hosts // the folder's hosts.json, or nil
+}
+
+// SideOf returns s as a Side named by its path.
+func SideOf(s *record.Source) Side { return Side{Name: s.Path, Rows: s.Rows, Hosts: s.Hosts} }
+
+// Comparison is the result of Sides.
+type Comparison struct {
+	A, B Side
+	// AHosts and BHosts are the server hosts of each side's complete rows,
+	// sorted.
+	AHosts, BHosts []string
+	// Cells are the cells present in both sides, in the order Summarize
+	// gives A's cells.
+	Cells []Cell
+	// OnlyA and OnlyB are the cell keys present in one side only, sorted.
+	OnlyA, OnlyB []string
+}
+
+// Cell is one cell measured on both sides.
+type Cell struct {
+	A, B cell.Summary
+	// TasksRatio is B's median tasks/s over A's, and P99Ratio B's median p99
+	// over A's; 0 when A's is 0. A TasksRatio above 1 means B is faster, a
+	// P99Ratio above 1 that B's tail latency is longer.
+	TasksRatio, P99Ratio float64
+	// TasksP and P99P are the two-sided Mann–Whitney U p-values of the
+	// per-trial tasks/s and p99 of A against B.
+	TasksP, P99P float64
+}
+
+// TasksSignificant reports whether the tasks/s difference is significant:
+// TasksP < SignificanceLevel.
+func (c Cell) TasksSignificant() bool { return c.TasksP < SignificanceLevel }
+
+// P99Significant reports whether the p99 difference is significant:
+// P99P < SignificanceLevel.
+func (c Cell) P99Significant() bool { return c.P99P < SignificanceLevel }
+
+// Saturated reports whether a client that measured either side saturated,
+// so that the cell's figures may be the client's limit, not the server's.
+func (c Cell) Saturated() bool { return c.A.Saturated || c.B.Saturated }
+
+// Sides matches the cells of a and b on their job and load parameters
+// (Row.CellKey), never on host fields, and compares each cell present in
+// both: the medians, the ratios B/A and the Mann–Whitney U p-values over
+// the complete trials. Incomplete rows are ignored as Summarize ignores
+// them. A side holding one cell measured against two server hosts is
+// ambiguous and refused with an error naming the side, the cell and the
+// hosts.
+func Sides(a, b Side) (*Comparison, error) {
+	c := &Comparison{A: a, B: b}
+	sa, trialsA, hostsA, err := summarizeSide(a)
+	if err != nil {
+		return nil, err
+	}
+	sb, trialsB, hostsB, err := summarizeSide(b)
+	if err != nil {
+		return nil, err
+	}
+	c.AHosts, c.BHosts = hostsA, hostsB
+	byKeyB := make(map[string]cell.Summary, len(sb))
+	for _, s := range sb {
+		byKeyB[s.Key] = s
+	}
+	inA := map[string]bool{}
+	for _, x := range sa {
+		inA[x.Key] = true
+		y, ok := byKeyB[x.Key]
+		if !ok {
+			c.OnlyA = append(c.OnlyA, x.Key)
+			continue
+		}
+		cc := Cell{A: x, B: y,
+			TasksRatio: ratio(y.TasksPerS.Median, x.TasksPerS.Median),
+			P99Ratio:   ratio(y.P99Ms.Median, x.P99Ms.Median)}
+		ta, tb := trialsA[x.Key], trialsB[x.Key]
+		mt, err := stats.MannWhitneyU(ta.tasks, tb.tasks)
+		if err != nil {
+			return nil, fmt.Errorf("compare cell %s: tasks/s: %w", x.Key, err)
+		}
+		mp, err := stats.MannWhitneyU(ta.p99, tb.p99)
+		if err != nil {
+			return nil, fmt.Errorf("compare cell %s: p99: %w", x.Key, err)
+		}
+		cc.TasksP, cc.P99P = mt.P, mp.P
+		c.Cells = append(c.Cells, cc)
+	}
+	for _, y := range sb {
+		if !inA[y.Key] {
+			c.OnlyB = append(c.OnlyB, y.Key)
+		}
+	}
+	slices.Sort(c.OnlyA)
+	slices.Sort(c.OnlyB)
+	return c, nil
+}
+
+// trialValues are one cell's per-trial figures on one side.
+type trialValues struct{ tasks, p99 []float64 }
+
+// summarizeSide summarises s's rows and collects each cell's per-trial
+// values, refusing a cell measured against two server hosts.
+func summarizeSide(s Side) ([]cell.Summary, map[string]trialValues, []string, error) {
+	sums, err := cell.Summarize(s.Rows)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("compare %s: %w", s.Name, err)
+	}
+	hostOf := map[string]string{}
+	var hosts []string
+	for _, x := range sums {
+		if h, ok := hostOf[x.Key]; ok {
+			return nil, nil, nil, fmt.Errorf("compare %s: cell %s was measured against server hosts %q and %q; compare one host per side",
+				s.Name, x.Key, h, x.Host)
+		}
+		hostOf[x.Key] = x.Host
+		if !slices.Contains(hosts, x.Host) {
+			hosts = append(hosts, x.Host)
+		}
+	}
+	slices.Sort(hosts)
+	trials := map[string]trialValues{}
+	for _, r := range s.Rows {
+		if !r.Complete {
+			continue
+		}
+		k := r.CellKey()
+		t := trials[k]
+		t.tasks = append(t.tasks, r.TasksPerS)
+		t.p99 = append(t.p99, r.P99Ms)
+		trials[k] = t
+	}
+	return sums, trials, hosts, nil
+}
+
+// ratio returns b/a, or 0 when a is 0.
+func ratio(b, a float64) float64 {
+	if a == 0 {
+		return 0
+	}
+	return b / a
+}

@@ -1,0 +1,152 @@
+package compare
+
+import (
+	"cmp"
+	"encoding/csv"
+	"fmt"
+	"github.com/stratbench/stratbench/internal/errwriter"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/record"
+)
+
+// WriteText writes c as a terminal table: per cell, A's and B's median
+// tasks/s, their ratio B/A and its p-value, the same for p99, and a flag
+// for a saturated client; a p-value below SignificanceLevel is marked "*".
+// A legend and the counts of unmatched cells follow.
+func (c *Comparison) WriteText(w io.Writer) error {
+	ew := &errwriter.Writer{W: w}
+	fmt.Fprintf(ew, "A: %s (server %s)\nB: %s (server %s)\n\n",
+		c.A.Name, orNone(c.AHosts), c.B.Name, orNone(c.BHosts))
+	if len(c.Cells) == 0 {
+		fmt.Fprintln(ew, "no cell was measured on both sides")
+	} else {
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "cell\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tclient")
+		for _, x := range c.Cells {
+			flag := "ok"
+			if x.Saturated() {
+				flag = "saturated"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+				cell.Label(x.A),
+				FormatNumber(x.A.TasksPerS.Median), FormatNumber(x.B.TasksPerS.Median), FormatRatio(x.TasksRatio), pText(x.TasksP),
+				FormatNumber(x.A.P99Ms.Median), FormatNumber(x.B.P99Ms.Median), FormatRatio(x.P99Ratio), pText(x.P99P),
+				flag)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(ew, "\nMedians over complete trials; p: two-sided Mann–Whitney U over trials, * below %g.\n", SignificanceLevel)
+		fmt.Fprintln(ew, "saturated: a client on either side saturated; the figure may be the client's limit, not the server's.")
+	}
+	if n := len(c.OnlyA); n > 0 {
+		fmt.Fprintf(ew, "%d cells only in A\n", n)
+	}
+	if n := len(c.OnlyB); n > 0 {
+		fmt.Fprintf(ew, "%d cells only in B\n", n)
+	}
+	return ew.Err
+}
+
+// compareColumns are the columns of WriteCSV.
+var compareColumns = []string{
+	"strategy", "workload", "scope", "tasks", "parallelism", "cpu_iterations", "io_latency_ms",
+	"mode", "concurrency", "target_rps", "connections", "warmup_s", "duration_s",
+	"a_host", "b_host", "a_trials", "b_trials",
+	"a_tasks_per_s", "b_tasks_per_s", "tasks_ratio", "tasks_p", "tasks_significant",
+	"a_p99_ms", "b_p99_ms", "p99_ratio", "p99_p", "p99_significant",
+	"a_saturated", "b_saturated",
+	"sync", "lock_order", "accounts",
+}
+
+// WriteCSV writes c as CSV (compare.csv): a header, then one row per cell
+// measured on both sides with its job and load parameters, each side's
+// server host, trial count, median tasks/s and p99, the ratios B/A, the
+// p-values and whether each is below SignificanceLevel, and whether each
+// side's client saturated, then the shared-state parameters sync,
+// lock_order and accounts (empty, 0, for the workloads without them). Medians and ratios are rounded to 4 decimal
+// places; p-values keep 6 significant digits.
+func (c *Comparison) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(compareColumns); err != nil {
+		return err
+	}
+	for _, x := range c.Cells {
+		a, b := x.A, x.B
+		f := func(v float64) string { return record.FormatFloat(v) }
+		rec := []string{
+			a.Strategy, a.Workload, a.Scope, strconv.Itoa(a.Tasks), strconv.Itoa(a.Parallelism),
+			strconv.FormatUint(a.CPUIterations, 10), f(a.IOLatencyMs),
+			a.Mode, strconv.Itoa(a.Concurrency), f(a.TargetRPS), strconv.Itoa(a.Connections), f(a.WarmupS), f(a.DurationS),
+			a.Host, b.Host, strconv.Itoa(a.Trials), strconv.Itoa(b.Trials),
+			f(a.TasksPerS.Median), f(b.TasksPerS.Median), f(x.TasksRatio),
+			strconv.FormatFloat(x.TasksP, 'g', 6, 64), strconv.FormatBool(x.TasksSignificant()),
+			f(a.P99Ms.Median), f(b.P99Ms.Median), f(x.P99Ratio),
+			strconv.FormatFloat(x.P99P, 'g', 6, 64), strconv.FormatBool(x.P99Significant()),
+			strconv.FormatBool(a.Saturated), strconv.FormatBool(b.Saturated),
+			a.Sync, a.LockOrder, strconv.Itoa(a.Accounts),
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// FormatNumber formats a median for a table: no decimals from 100 up, fewer
+// significant digits below, never an exponent.
+func FormatNumber(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case v == 0:
+		return "0"
+	case a >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	case a >= 1:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	case a >= 0.001:
+		return strconv.FormatFloat(v, 'f', 4, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
+
+// FormatRatio formats a ratio B/A, "–" when A's value was 0.
+func FormatRatio(r float64) string {
+	if r == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(r, 'f', 3, 64) + "×"
+}
+
+// pText formats a p-value with "*" when it is below SignificanceLevel.
+func pText(p float64) string {
+	s := strconv.FormatFloat(p, 'f', 3, 64)
+	if p < 0.001 {
+		s = "<0.001"
+	}
+	if p < SignificanceLevel {
+		s += "*"
+	}
+	return s
+}
+
+// orNone joins hosts with ", ", or returns "none" for no host.
+func orNone(hosts []string) string {
+	if len(hosts) == 0 {
+		return "none"
+	}
+	named := make([]string, len(hosts))
+	for i, h := range hosts {
+		named[i] = cmp.Or(h, "unknown")
+	}
+	return strings.Join(named, ", ")
+}

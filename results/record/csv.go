@@ -1,0 +1,166 @@
+package record
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SchemaVersion is the version of the CSV schema that Header describes and
+// Writer writes. It changes whenever a column is added, removed, renamed or
+// reordered, or a column's meaning or unit changes.
+const SchemaVersion = 1
+
+// Row is one CSV row: the result of one trial of one cell. Each field is one
+// column, named in the field's comment; Header lists them in file order.
+//
+// The 42 core columns, schema_version through client_saturated, come first;
+// the extras errors_by_code, complete and histogram follow them, then the
+// six shared-state columns sync, lock_order, accounts, lost_updates,
+// invariant_ok and lock_retries.
+// Durations are float milliseconds (suffix _ms) or seconds (suffix _s);
+// float columns are written rounded to 4 decimal places, so 0.1µs for
+// milliseconds.
+type Row struct {
+	SchemaVersion int       // schema_version; 0 is written as SchemaVersion
+	RunID         string    // run_id: identifies the invocation that produced the row
+	StartedAt     time.Time // started_at: when the trial began, written RFC 3339 in UTC
+
+	ServerHost           string  // server_host
+	ServerCPUModel       string  // server_cpu_model
+	ServerLogicalCPUs    int     // server_logical_cpus
+	ServerGOMAXPROCS     int     // server_gomaxprocs
+	ServerGoVersion      string  // server_go_version
+	ServerNsPerIteration float64 // server_ns_per_iteration: calibrated single-core cost of one CPU-kernel iteration
+	ClientHost           string  // client_host
+	ClientLogicalCPUs    int     // client_logical_cpus
+
+	Strategy      string  // strategy
+	Workload      string  // workload
+	Scope         string  // scope
+	Tasks         int     // tasks: tasks per job
+	Parallelism   int     // parallelism: the strategy's limit
+	CPUIterations uint64  // cpu_iterations: CPU-kernel iterations per task
+	IOLatencyMs   float64 // io_latency_ms: I/O wait per task
+
+	Mode        string  // mode: "closed" or "open" loop
+	Concurrency int     // concurrency: closed-loop workers, or open-loop in-flight limit
+	TargetRPS   float64 // target_rps: open-loop rate; 0 in closed loop
+	Connections int     // connections
+	WarmupS     float64 // warmup_s
+	DurationS   float64 // duration_s: measured period, warm-up excluded
+	Trial       int     // trial: repetition number within the cell
+
+	Requests         uint64  // requests: completed, successes and errors
+	Errors           uint64  // errors
+	ThroughputRPS    float64 // throughput_rps: successful requests per second
+	TasksPerS        float64 // tasks_per_s
+	MeanMs           float64 // mean_ms: corrected latency of successes
+	P50Ms            float64 // p50_ms
+	P90Ms            float64 // p90_ms
+	P99Ms            float64 // p99_ms
+	P999Ms           float64 // p999_ms
+	MaxMs            float64 // max_ms
+	UncorrectedP99Ms float64 // uncorrected_p99_ms: measured from the actual send time
+	ServerP50Ms      float64 // server_p50_ms: time inside the server
+	ServerP99Ms      float64 // server_p99_ms
+	QueueP99Ms       float64 // queue_p99_ms: time waiting for admission
+	LateSends        uint64  // late_sends: open-loop sends behind schedule
+	ClientCPUPct     float64 // client_cpu_pct
+	ClientSaturated  bool    // client_saturated: the client, not the server, may have set the limit
+
+	// ErrorsByCode is errors_by_code: error counts by gRPC code name,
+	// written "DEADLINE_EXCEEDED=3;UNAVAILABLE=1" sorted by name, empty when
+	// nil. Names hold only letters, digits and underscores.
+	ErrorsByCode map[string]uint64
+	Complete     bool   // complete: the trial ran to its end without being cut short
+	Histogram    string // histogram: path of the trial's histogram bundle, relative to the CSV's directory
+
+	// The shared-state columns, after the extras. Sync is the counter
+	// workload's sync mode ("mutex", "atomic", "sharded", "channel" or
+	// "none"), LockOrder the transfer workload's lock order ("ordered" or
+	// "try") and Accounts its number of accounts; each is empty (0) for
+	// the workloads that do not use it.
+	Sync        string // sync
+	LockOrder   string // lock_order
+	Accounts    int    // accounts
+	LostUpdates uint64 // lost_updates: counter increments lost, summed over the trial's successful jobs
+	// InvariantOK is invariant_ok: no successful job of the trial reported
+	// a broken invariant (a transfer job's accounts' total changed). It is
+	// true for workloads without an invariant.
+	InvariantOK bool
+	LockRetries uint64 // lock_retries: failed try-locks, summed over the trial's successful jobs
+}
+
+// Header returns the column names of schema version SchemaVersion, in file
+// order. The caller owns the returned slice.
+func Header() []string {
+	h := make([]string, len(columns))
+	for i, c := range columns {
+		h[i] = c.name
+	}
+	return h
+}
+
+// cellKeyColumns are the job and load parameters that identify a cell.
+// The shared-state parameters (sharedKeyColumns) go after workload.
+var cellKeyColumns = []string{
+	"strategy", "workload", "scope", "tasks", "parallelism", "cpu_iterations", "io_latency_ms",
+	"mode", "concurrency", "target_rps", "connections", "warmup_s", "duration_s",
+}
+
+// sharedKeyColumns are the job parameters of the shared-state workloads,
+// part of the cell key only when set.
+var sharedKeyColumns = []string{"sync", "lock_order", "accounts"}
+
+// CellKey returns a string identifying r's cell: its job parameters
+// (strategy, workload, then sync, lock_order and accounts when they are
+// set, then scope, tasks, parallelism, cpu_iterations, io_latency_ms) and
+// load parameters (mode, concurrency, target_rps, connections, warmup_s,
+// duration_s). An empty sync or lock_order and a zero accounts, the values
+// of workloads that do not use them, are left out, so the keys of those
+// workloads' cells read as they did before the columns existed. Host
+// fields, the run and the trial number are not part of the key, so every
+// trial of a cell, on any host, has the same key. Values are formatted as
+// in the CSV, so a row and the same row read back from a file have the
+// same key. The key reads like "strategy=pool workload=cpu ...
+// duration_s=10"; it is meant for comparison and display, not parsing.
+func (r Row) CellKey() string {
+	var b strings.Builder
+	field := func(name string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(quoteIfNeeded(formatField(columnByName[name].field(&r))))
+	}
+	for _, name := range cellKeyColumns {
+		field(name)
+		if name != "workload" {
+			continue
+		}
+		for _, s := range sharedKeyColumns {
+			if v := formatField(columnByName[s].field(&r)); v != "" && v != "0" {
+				field(s)
+			}
+		}
+	}
+	return b.String()
+}
+
+// quoteIfNeeded returns v, quoted in Go syntax when it is empty or holds
+// anything but letters, digits, '_', '.', '-' or '+'.
+func quoteIfNeeded(v string) string {
+	plain := v != ""
+	for _, c := range v {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_.-+", c)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return v
+	}
+	return strconv.Quote(v)
+}

@@ -1,0 +1,335 @@
+package record_test
+
+import (
+	"bytes"
+	"errors"
+	"github.com/stratbench/stratbench/results/internal/resultstest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stratbench/stratbench/internal/golden"
+	"github.com/stratbench/stratbench/results/record"
+)
+
+// sampleRow is a fully populated row; the golden file renders it.
+func sampleRow() record.Row {
+	return record.Row{
+		SchemaVersion:        record.SchemaVersion,
+		RunID:                "run-20250101-abc",
+		StartedAt:            time.Date(2025, 1, 2, 3, 4, 5, 600_000_000, time.UTC),
+		ServerHost:           "bench-1",
+		ServerCPUModel:       `AMD EPYC 9654 96-Core, "Genoa"`,
+		ServerLogicalCPUs:    192,
+		ServerGOMAXPROCS:     96,
+		ServerGoVersion:      "go1.26.8",
+		ServerNsPerIteration: 1.23456789,
+		ClientHost:           "loadgen-0",
+		ClientLogicalCPUs:    16,
+		Strategy:             "pool",
+		Workload:             "mixed",
+		Scope:                "job",
+		Tasks:                64,
+		Parallelism:          8,
+		CPUIterations:        100_000,
+		IOLatencyMs:          2.5,
+		Mode:                 "open",
+		Concurrency:          256,
+		TargetRPS:            5000,
+		Connections:          4,
+		WarmupS:              5,
+		DurationS:            30,
+		Trial:                3,
+		Requests:             150_000,
+		Errors:               4,
+		ThroughputRPS:        4999.8667,
+		TasksPerS:            319991.4688,
+		MeanMs:               3.14159265,
+		P50Ms:                2.9,
+		P90Ms:                4.25,
+		P99Ms:                8.125,
+		P999Ms:               17.5,
+		MaxMs:                42.0625,
+		UncorrectedP99Ms:     7.75,
+		ServerP50Ms:          2.7,
+		ServerP99Ms:          7.9,
+		QueueP99Ms:           0.0125,
+		LateSends:            12,
+		ClientCPUPct:         37.5,
+		ClientSaturated:      false,
+		ErrorsByCode:         map[string]uint64{"UNAVAILABLE": 1, "DEADLINE_EXCEEDED": 3},
+		Complete:             true,
+		Histogram:            "hist/run-20250101-abc/pool-mixed-t3.sbt",
+		InvariantOK:          true,
+	}
+}
+
+// sharedRows returns a counter row that lost updates and a transfer row
+// whose invariant broke, each a variation of sampleRow.
+func sharedRows() []record.Row {
+	c := sampleRow()
+	c.Workload, c.Sync, c.IOLatencyMs, c.LostUpdates = "counter", "none", 0, 123_456
+	c.Histogram = "hist/run-20250101-abc/pool-counter-t3.sbt"
+	tr := sampleRow()
+	tr.Workload, tr.LockOrder, tr.Accounts, tr.IOLatencyMs = "transfer", "try", 8, 0
+	tr.InvariantOK, tr.LockRetries = false, 42
+	tr.Histogram = "hist/run-20250101-abc/pool-transfer-t3.sbt"
+	return []record.Row{c, tr}
+}
+
+// rounded returns r as it reads back: floats at 4 decimal places.
+func rounded(r record.Row) record.Row {
+	r.ServerNsPerIteration = 1.2346
+	r.MeanMs = 3.1416
+	return r
+}
+
+func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
+	h := record.Header()
+	if len(h) != 51 {
+		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state", len(h))
+	}
+	if h[0] != "schema_version" || h[41] != "client_saturated" {
+		t.Errorf("core columns span %q..%q, want schema_version..client_saturated", h[0], h[41])
+	}
+	if got := strings.Join(h[42:45], ","); got != "errors_by_code,complete,histogram" {
+		t.Errorf("extras = %s", got)
+	}
+	if got := strings.Join(h[45:], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
+		t.Errorf("shared-state columns = %s", got)
+	}
+}
+
+func TestRowGolden(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	resultstest.WriteRows(t, path, append([]record.Row{sampleRow()}, sharedRows()...)...)
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "row.golden.csv", got)
+}
+
+func TestCSVRoundTripAndAppend(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	a, b := sampleRow(), sampleRow()
+	a.SchemaVersion = 0 // written as the current version
+	a.ErrorsByCode = nil
+	b.Trial = 4
+	b.StartedAt = b.StartedAt.In(time.FixedZone("CET", 3600)) // written in UTC
+	shared := sharedRows()
+	resultstest.WriteRows(t, path, a)
+	resultstest.WriteRows(t, path, b) // reopening appends without a second header
+	resultstest.WriteRows(t, path, shared...)
+	rows, err := record.ReadCSVFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SchemaVersion = record.SchemaVersion
+	b.StartedAt = b.StartedAt.UTC()
+	want := []record.Row{rounded(a), rounded(b), rounded(shared[0]), rounded(shared[1])}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("read back\n%+v\nwant\n%+v", rows, want)
+	}
+}
+
+func TestWriterConcurrentWritesStayWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	w, err := record.OpenWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 10 {
+				r := sampleRow()
+				r.Trial = g*100 + i
+				if err := w.Write(r); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Errorf("second Close = %v, want nil", err)
+	}
+	rows, err := record.ReadCSVFile(path)
+	if err != nil || len(rows) != 40 {
+		t.Fatalf("ReadCSVFile = %d rows, %v; want 40", len(rows), err)
+	}
+}
+
+func TestOpenWriterRefusesOtherSchemas(t *testing.T) {
+	dir := t.TempDir()
+	header := strings.Join(record.Header(), ",") + "\n"
+	row := string(mustRowLine(t))
+	tests := []struct {
+		name    string
+		content string
+		wantErr error
+		wantMsg string
+	}{
+		{"other columns", "schema_version,run_id\n2,x\n", record.ErrSchema, `found schema version "2"`},
+		{"no schema column", "a,b\n", record.ErrSchema, "found schema version unknown"},
+		{"other row version", header + strings.Replace(row, "1,", "2,", 1), record.ErrSchema, "schema_version 2, want 1"},
+		{"partial last row", header + row[:20], record.ErrTruncatedRow, "line 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".csv")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			w, err := record.OpenWriter(path)
+			if err == nil {
+				w.Close()
+				t.Fatal("OpenWriter accepted the file")
+			}
+			if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q: want %v, naming %s and containing %q", err, tt.wantErr, path, tt.wantMsg)
+			}
+			if got, _ := os.ReadFile(path); string(got) != tt.content {
+				t.Error("refused file was modified")
+			}
+		})
+	}
+}
+
+func TestOpenWriterCompletesUnterminatedLastRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	resultstest.WriteRows(t, path, sampleRow())
+	data, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, bytes.TrimSuffix(data, []byte("\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	resultstest.WriteRows(t, path, sampleRow())
+	rows, err := record.ReadCSVFile(path)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("ReadCSVFile = %d rows, %v; want 2 rows", len(rows), err)
+	}
+}
+
+// mustRowLine returns sampleRow's CSV line, with its newline.
+func mustRowLine(t *testing.T) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "one.csv")
+	resultstest.WriteRows(t, path, sampleRow())
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, line, _ := bytes.Cut(data, []byte("\n"))
+	return line
+}
+
+func TestWriterRefusesUnreadableRows(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*record.Row)
+	}{
+		{"other schema", func(r *record.Row) { r.SchemaVersion = 2 }},
+		{"NaN", func(r *record.Row) { r.P99Ms = nan() }},
+		{"line break", func(r *record.Row) { r.ServerHost = "a\nb" }},
+		{"bad code", func(r *record.Row) { r.ErrorsByCode = map[string]uint64{"A=B": 1} }},
+		{"year 10000", func(r *record.Row) { r.StartedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }},
+	}
+	path := filepath.Join(t.TempDir(), "r.csv")
+	w, err := record.OpenWriter(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := sampleRow()
+			tt.edit(&r)
+			if err := w.Write(r); err == nil {
+				t.Error("Write accepted the row")
+			}
+		})
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(sampleRow()); err == nil {
+		t.Error("Write after Close succeeded")
+	}
+	if rows, err := record.ReadCSVFile(path); err != nil || len(rows) != 0 {
+		t.Errorf("file after refused writes: %d rows, %v; want header only", len(rows), err)
+	}
+}
+
+func nan() float64 { var z float64; return z / z }
+
+func TestCellKey(t *testing.T) {
+	base := sampleRow()
+	sameCell := []func(*record.Row){
+		func(r *record.Row) { r.Trial = 9 },
+		func(r *record.Row) { r.ServerHost, r.ClientHost, r.ServerCPUModel = "other", "other", "other" },
+		func(r *record.Row) { r.RunID, r.StartedAt, r.P99Ms, r.Complete = "x", time.Time{}, 1, false },
+		func(r *record.Row) { r.TargetRPS = 5000.00001 }, // below CSV precision
+	}
+	for i, edit := range sameCell {
+		r := base
+		edit(&r)
+		if r.CellKey() != base.CellKey() {
+			t.Errorf("edit %d changed the cell key: %s vs %s", i, r.CellKey(), base.CellKey())
+		}
+	}
+	otherCell := []func(*record.Row){
+		func(r *record.Row) { r.Strategy = "semaphore" },
+		func(r *record.Row) { r.Sync = "mutex" },
+		func(r *record.Row) { r.LockOrder = "ordered" },
+		func(r *record.Row) { r.Accounts = 2 },
+		func(r *record.Row) { r.Scope = "server" },
+		func(r *record.Row) { r.Tasks = 65 },
+		func(r *record.Row) { r.IOLatencyMs = 2.6 },
+		func(r *record.Row) { r.Mode = "closed" },
+		func(r *record.Row) { r.DurationS = 31 },
+	}
+	for i, edit := range otherCell {
+		r := base
+		edit(&r)
+		if r.CellKey() == base.CellKey() {
+			t.Errorf("edit %d kept the cell key %s", i, r.CellKey())
+		}
+	}
+	const want = "strategy=pool workload=mixed scope=job tasks=64 parallelism=8 cpu_iterations=100000 io_latency_ms=2.5 " +
+		"mode=open concurrency=256 target_rps=5000 connections=4 warmup_s=5 duration_s=30"
+	if got := base.CellKey(); got != want {
+		t.Errorf("CellKey() = %s\nwant        %s", got, want)
+	}
+	if r := (record.Row{Strategy: "a b"}); !strings.HasPrefix(r.CellKey(), `strategy="a b" workload="" scope=""`) {
+		t.Errorf("CellKey does not quote odd values: %s", r.CellKey())
+	}
+	sameCell = []func(*record.Row){
+		func(r *record.Row) { r.LostUpdates, r.LockRetries, r.InvariantOK = 7, 9, false },
+	}
+	for i, edit := range sameCell {
+		r := base
+		edit(&r)
+		if r.CellKey() != base.CellKey() {
+			t.Errorf("shared-state figure edit %d changed the cell key: %s", i, r.CellKey())
+		}
+	}
+	shared := sharedRows()
+	for i, want := range []string{
+		"strategy=pool workload=counter sync=none scope=job tasks=64 parallelism=8 cpu_iterations=100000 io_latency_ms=0 " +
+			"mode=open concurrency=256 target_rps=5000 connections=4 warmup_s=5 duration_s=30",
+		"strategy=pool workload=transfer lock_order=try accounts=8 scope=job tasks=64 parallelism=8 cpu_iterations=100000 io_latency_ms=0 " +
+			"mode=open concurrency=256 target_rps=5000 connections=4 warmup_s=5 duration_s=30",
+	} {
+		if got := shared[i].CellKey(); got != want {
+			t.Errorf("shared row %d: CellKey() = %s\nwant %s", i, got, want)
+		}
+	}
+}

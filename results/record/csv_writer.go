@@ -1,0 +1,144 @@
+package record
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// Writer appends rows to a CSV file of schema version SchemaVersion. Each
+// Write is durable when it returns: the row reaches the file in a single
+// write call and is synced, so a process killed at any point leaves whole
+// rows only. A Writer is safe for concurrent use.
+type Writer struct {
+	mu   sync.Mutex
+	path string
+	f    *os.File // nil once closed
+}
+
+// OpenWriter opens path for appending rows, creating it if needed. A new or
+// empty file gets the header. An existing file must be a complete, valid CSV
+// of this schema (as ReadCSVFile checks): a file whose header or
+// schema_version differs is refused with an error, wrapping ErrSchema, that
+// names the file, the version found and the version expected; a file that
+// ends in a partial row is refused with an error wrapping ErrTruncatedRow,
+// since rows appended after it would be unreadable. A file whose whole last
+// row merely lacks its newline gets one before the first new row.
+func OpenWriter(path string) (*Writer, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open CSV for writing: %w", err)
+	}
+	w := &Writer{path: path, f: f}
+	if err := w.prepare(); err != nil {
+		_ = f.Close() // the prepare error is the one to report
+		return nil, err
+	}
+	return w, nil
+}
+
+// prepare writes the header into an empty file, or validates a non-empty one.
+func (w *Writer) prepare() error {
+	data, err := io.ReadAll(w.f) // O_APPEND leaves the read offset at 0
+	if err != nil {
+		return fmt.Errorf("read CSV %s: %w", w.path, err)
+	}
+	if len(data) == 0 {
+		return w.writeSynced(headerLine)
+	}
+	if _, err := ReadCSV(bytes.NewReader(data)); err != nil {
+		return fmt.Errorf("refusing to append to %s: %w", w.path, err)
+	}
+	if data[len(data)-1] != '\n' {
+		// A whole last row without its newline: appending would join rows.
+		return w.writeSynced([]byte{'\n'})
+	}
+	return nil
+}
+
+// Write appends r as one CSV row and syncs the file. A zero SchemaVersion is
+// written as SchemaVersion. Write refuses, writing nothing, a row whose
+// SchemaVersion is another version or whose fields cannot be read back
+// equal: a NaN or infinite float, a string with a line break, a time outside
+// years 0 to 9999, or an error code name that is not letters, digits and
+// '_'. Write after Close returns an error.
+func (w *Writer) Write(r Row) error {
+	line, err := r.MarshalCSV()
+	if err != nil {
+		return fmt.Errorf("write row to %s: %w", w.path, err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.writeSynced(line)
+}
+
+// MarshalCSV returns r as one CSV line, newline included, refusing what
+// Write refuses.
+func (r Row) MarshalCSV() ([]byte, error) {
+	if r.SchemaVersion == 0 {
+		r.SchemaVersion = SchemaVersion
+	}
+	if r.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("schema_version %d, want %d: %w", r.SchemaVersion, SchemaVersion, ErrSchema)
+	}
+	rec := make([]string, len(columns))
+	for i, c := range columns {
+		p := c.field(&r)
+		if err := checkField(p); err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.name, err)
+		}
+		rec[i] = formatField(p)
+	}
+	return encodeRecord(rec)
+}
+
+// WriteCSV writes the header and rows to w, in memory or to a stream that
+// need not be synced; use a Writer for result files.
+func WriteCSV(w io.Writer, rows []Row) error {
+	head, err := encodeRecord(Header())
+	if err != nil {
+		return err
+	}
+	buf := head
+	for i, r := range rows {
+		line, err := r.MarshalCSV()
+		if err != nil {
+			return fmt.Errorf("row %d: %w", i+1, err)
+		}
+		buf = append(buf, line...)
+	}
+	_, err = w.Write(buf)
+	return err
+}
+
+// writeSynced writes b in one call and syncs the file.
+func (w *Writer) writeSynced(b []byte) error {
+	if w.f == nil {
+		return fmt.Errorf("write to %s: writer is closed", w.path)
+	}
+	if _, err := w.f.Write(b); err != nil {
+		return fmt.Errorf("write to %s: %w", w.path, err)
+	}
+	if err := w.f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", w.path, err)
+	}
+	return nil
+}
+
+// Close closes the file. Rows already written are on disk whether or not
+// Close is called. Close after Close does nothing and returns nil.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
+	if err != nil {
+		return fmt.Errorf("close %s: %w", w.path, err)
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package report
+
+import (
+	"html/template"
+	"io"
+	"strconv"
+
+	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/compare"
+	"github.com/stratbench/stratbench/results/record"
+)
+
+// WriteComparison writes c as compare.html: a self-contained page (inline style,
+// no script, nothing fetched) with the two sides' host fingerprints side by
+// side, differing fields highlighted, and the table of [compare.Comparison.WriteText] with
+// significant p-values and saturated clients marked.
+func WriteComparison(w io.Writer, c *compare.Comparison) error {
+	return compareTemplate.Execute(w, comparisonData(c))
+}
+
+// htmlPage is what compareTemplate renders.
+type htmlPage struct {
+	A, B         string
+	Fingerprints []htmlFingerprint
+	Cells        []htmlCell
+	OnlyA, OnlyB int
+	Alpha        float64
+}
+
+type htmlFingerprint struct {
+	Name, A, B string
+	Differs    bool
+}
+
+type htmlCell struct {
+	Label, Key                                     string
+	ATasks, BTasks, TasksRatio, TasksP, AP99, BP99 string
+	P99Ratio, P99P                                 string
+	TasksSig, P99Sig, Saturated                    bool
+	ATrials, BTrials                               int
+}
+
+// comparisonData lays c out for the template.
+func comparisonData(c *compare.Comparison) htmlPage {
+	p := htmlPage{A: c.A.Name, B: c.B.Name, OnlyA: len(c.OnlyA), OnlyB: len(c.OnlyB), Alpha: compare.SignificanceLevel}
+	fa, fb := sideFingerprint(c.A), sideFingerprint(c.B)
+	var names []string
+	seen := map[string]bool{}
+	for _, f := range append(append(record.HostFields(nil), fa...), fb...) {
+		if !seen[f.Name] {
+			seen[f.Name] = true
+			names = append(names, f.Name)
+		}
+	}
+	for _, n := range names {
+		a, b := fa.Get(n), fb.Get(n)
+		p.Fingerprints = append(p.Fingerprints, htmlFingerprint{n, a, b, a != b})
+	}
+	for _, x := range c.Cells {
+		p.Cells = append(p.Cells, htmlCell{
+			Label: cell.Label(x.A), Key: x.A.Key,
+			ATasks: compare.FormatNumber(x.A.TasksPerS.Median), BTasks: compare.FormatNumber(x.B.TasksPerS.Median),
+			TasksRatio: compare.FormatRatio(x.TasksRatio), TasksP: strconv.FormatFloat(x.TasksP, 'g', 3, 64),
+			AP99: compare.FormatNumber(x.A.P99Ms.Median), BP99: compare.FormatNumber(x.B.P99Ms.Median),
+			P99Ratio: compare.FormatRatio(x.P99Ratio), P99P: strconv.FormatFloat(x.P99P, 'g', 3, 64),
+			TasksSig: x.TasksSignificant(), P99Sig: x.P99Significant(), Saturated: x.Saturated(),
+			ATrials: x.A.Trials, BTrials: x.B.Trials,
+		})
+	}
+	return p
+}
+
+// sideFingerprint returns the fields describing s's hosts: from its
+// hosts.json, prefixed "server." and "client.", or, without one, the server
+// columns of its first row.
+func sideFingerprint(s compare.Side) record.HostFields {
+	var f record.HostFields
+	if s.Hosts != nil {
+		for _, x := range s.Hosts.Server {
+			f = append(f, record.HostField{Name: "server." + x.Name, Value: x.Value})
+		}
+		for _, x := range s.Hosts.Client {
+			f = append(f, record.HostField{Name: "client." + x.Name, Value: x.Value})
+		}
+		return f
+	}
+	if len(s.Rows) == 0 {
+		return nil
+	}
+	r := s.Rows[0]
+	return record.HostFields{
+		{Name: "server.hostname", Value: r.ServerHost},
+		{Name: "server.cpu_model", Value: r.ServerCPUModel},
+		{Name: "server.logical_cpus", Value: strconv.Itoa(r.ServerLogicalCPUs)},
+		{Name: "server.gomaxprocs", Value: strconv.Itoa(r.ServerGOMAXPROCS)},
+		{Name: "server.go_version", Value: r.ServerGoVersion},
+		{Name: "server.ns_per_iteration", Value: record.FormatFloat(r.ServerNsPerIteration)},
+		{Name: "client.hostname", Value: r.ClientHost},
+		{Name: "client.logical_cpus", Value: strconv.Itoa(r.ClientLogicalCPUs)},
+	}
+}
+
+var compareTemplate = template.Must(template.New("compare").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>stratbench compare: {{.A}} vs {{.B}}</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
+th { background: #f3f3f3; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.differs td { background: #fff6d6; }
+.sig { font-weight: bold; color: #a40000; }
+.sat { color: #8a5a00; font-weight: bold; }
+code { font-size: 12px; }
+</style>
+</head>
+<body>
+<h1>stratbench compare</h1>
+<p>A: <code>{{.A}}</code><br>B: <code>{{.B}}</code></p>
+
+<h2>Hosts</h2>
+<table>
+<tr><th>field</th><th>A</th><th>B</th></tr>
+{{range .Fingerprints}}<tr{{if .Differs}} class="differs"{{end}}><td>{{.Name}}</td><td>{{.A}}</td><td>{{.B}}</td></tr>
+{{end}}</table>
+
+<h2>Cells measured on both sides</h2>
+{{if .Cells}}<table>
+<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th>client</th></tr>
+{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99Ratio}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td>{{if .Saturated}}<span class="sat">saturated</span>{{end}}</td></tr>
+{{end}}</table>
+{{else}}<p>No cell was measured on both sides.</p>
+{{end}}
+<p>Cells are matched on their job and load parameters, never on host. Figures are medians over complete trials; B/A is B's median over A's.
+p is the two-sided Mann–Whitney U p-value over trials; <span class="sig">*</span> marks p &lt; {{.Alpha}}.
+<span class="sat">saturated</span>: a load client on either side saturated, so the figure may be the client's limit, not the server's.</p>
+{{if .OnlyA}}<p>{{.OnlyA}} cells only in A.</p>{{end}}
+{{if .OnlyB}}<p>{{.OnlyB}} cells only in B.</p>{{end}}
+</body>
+</html>
+`))
