@@ -25,6 +25,7 @@ type htmlPage struct {
 	Cells        []htmlCell
 	OnlyA, OnlyB int
 	Alpha        float64
+	Overall      string // the summary line, compare.Overall's
 }
 
 type htmlFingerprint struct {
@@ -38,11 +39,13 @@ type htmlCell struct {
 	P99Ratio, P99P                                 string
 	TasksSig, P99Sig, Saturated                    bool
 	ATrials, BTrials                               int
+	Note                                           string // compare.TooFewNote or ""
 }
 
 // comparisonData lays c out for the template.
 func comparisonData(c *compare.Comparison) htmlPage {
-	p := htmlPage{A: c.A.Name, B: c.B.Name, OnlyA: len(c.OnlyA), OnlyB: len(c.OnlyB), Alpha: compare.SignificanceLevel}
+	p := htmlPage{A: c.A.Name, B: c.B.Name, OnlyA: len(c.OnlyA), OnlyB: len(c.OnlyB), Alpha: compare.SignificanceLevel,
+		Overall: c.Overall().String()}
 	fa, fb := sideFingerprint(c.A), sideFingerprint(c.B)
 	var names []string
 	seen := map[string]bool{}
@@ -57,7 +60,12 @@ func comparisonData(c *compare.Comparison) htmlPage {
 		p.Fingerprints = append(p.Fingerprints, htmlFingerprint{n, a, b, a != b})
 	}
 	for _, x := range c.Cells {
+		note := ""
+		if x.TooFew() {
+			note = compare.TooFewNote
+		}
 		p.Cells = append(p.Cells, htmlCell{
+			Note:  note,
 			Label: cell.Label(x.A), Key: x.A.Key,
 			ATasks: compare.FormatNumber(x.A.TasksPerS.Median), BTasks: compare.FormatNumber(x.B.TasksPerS.Median),
 			TasksRatio: compare.FormatRatio(x.TasksRatio), TasksP: strconv.FormatFloat(x.TasksP, 'g', 3, 64),
@@ -129,13 +137,15 @@ code { font-size: 12px; }
 
 <h2>Cells measured on both sides</h2>
 {{if .Cells}}<table>
-<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th>client</th></tr>
-{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99Ratio}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td>{{if .Saturated}}<span class="sat">saturated</span>{{end}}</td></tr>
+<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th>client</th><th>note</th></tr>
+{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99Ratio}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td>{{if .Saturated}}<span class="sat">saturated</span>{{end}}</td><td>{{.Note}}</td></tr>
 {{end}}</table>
+<p>{{.Overall}}</p>
 {{else}}<p>No cell was measured on both sides.</p>
 {{end}}
 <p>Cells are matched on their job and load parameters, never on host. Figures are medians over complete trials; B/A is B's median over A's.
-p is the two-sided Mann–Whitney U p-value over trials; <span class="sig">*</span> marks p &lt; {{.Alpha}}.
+p is the two-sided Mann–Whitney U p-value over trials (golang.org/x/perf/benchmath, as benchstat); <span class="sig">*</span> marks p &lt; {{.Alpha}};
+“n too small” marks a cell whose trial counts cannot give p &lt; {{.Alpha}} however far apart the trials are (3 against 3 cannot go below 0.1; 5 against 5 reaches 0.008).
 <span class="sat">saturated</span>: a load client on either side saturated, so the figure may be the client's limit, not the server's.</p>
 {{if .OnlyA}}<p>{{.OnlyA}} cells only in A.</p>{{end}}
 {{if .OnlyB}}<p>{{.OnlyB}} cells only in B.</p>{{end}}
