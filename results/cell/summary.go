@@ -3,6 +3,7 @@ package cell
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
 	mstats "github.com/montanaflynn/stats"
@@ -42,7 +43,9 @@ type Summary struct {
 	Incomplete int // trials with complete=false, left out of every figure
 
 	// Per-trial figures summarised by NewEstimate: Median is the median
-	// over trials, CILow and CIHigh the 95% confidence interval of the mean.
+	// over trials, MedianLo and MedianHi its 95% confidence interval (what
+	// the report draws), CILow and CIHigh the 95% confidence interval of
+	// the mean.
 	TasksPerS, ThroughputRPS, P99Ms, P50Ms stats.Estimate
 
 	// Medians over trials of the per-trial values.
@@ -54,6 +57,21 @@ type Summary struct {
 	// Efficiency is TasksPerS.Median ÷ BoundTasksPerS; 0 when the bound is
 	// unknown.
 	Efficiency float64
+
+	// IOWaitMeanMs is the median over trials of io_wait_mean_ms, the I/O
+	// wait per task the server measured; NaN when no trial has it (CPU
+	// work, version-1 files, older servers).
+	IOWaitMeanMs float64
+	// BoundMeasuredTasksPerS is Bound with the I/O wait the server
+	// measured (IOWaitMeanMs) in place of io_latency: the bound this
+	// host's timers allowed. EfficiencyMeasured is TasksPerS.Median ÷ it,
+	// the strategy's own efficiency with the timers' overshoot taken out.
+	// Both are 0 when unknown (no measured wait, or no bound).
+	BoundMeasuredTasksPerS, EfficiencyMeasured float64
+	// ServerWaitP50Ms, ServerWaitP99Ms, OverheadP50Ms and OverheadP99Ms
+	// are the medians over trials of server_wait_p50_ms, server_wait_p99_ms,
+	// overhead_p50_ms and overhead_p99_ms; NaN when no trial has them.
+	ServerWaitP50Ms, ServerWaitP99Ms, OverheadP50Ms, OverheadP99Ms float64
 
 	Saturated bool   // some complete trial had client_saturated
 	Errors    uint64 // errors summed over complete trials
@@ -159,6 +177,7 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	c.group = host + "\x00" + g.CellKey()
 	var tasks, thr, p99, p50, mean, p90, p999, mx, sp50, sp99, gmp, nspi []float64
 	var lost, lostPerJob, retries, retriesPerJob []float64
+	var ioWait, sw50, sw99, ov50, ov99 []float64
 	for _, r := range rows {
 		if r.Workload == "transfer" && !r.InvariantOK {
 			c.InvariantBroken++
@@ -188,6 +207,9 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 		sp99 = append(sp99, r.ServerP99Ms)
 		gmp = append(gmp, float64(r.ServerGOMAXPROCS))
 		nspi = append(nspi, r.ServerNsPerIteration)
+		ioWait = appendPresent(ioWait, r.IOWaitMeanMs)
+		sw50, sw99 = appendPresent(sw50, r.ServerWaitP50Ms), appendPresent(sw99, r.ServerWaitP99Ms)
+		ov50, ov99 = appendPresent(ov50, r.OverheadP50Ms), appendPresent(ov99, r.OverheadP99Ms)
 	}
 	if c.Trials == 0 {
 		return c, nil
@@ -221,7 +243,36 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 		JobsInFlight: JobsInFlight(c.Mode, c.Concurrency, c.TargetRPS, c.MeanMs),
 	})
 	c.Efficiency = Efficiency(c.TasksPerS.Median, c.BoundTasksPerS)
+	c.IOWaitMeanMs = medianOrNaN(ioWait)
+	c.ServerWaitP50Ms, c.ServerWaitP99Ms = medianOrNaN(sw50), medianOrNaN(sw99)
+	c.OverheadP50Ms, c.OverheadP99Ms = medianOrNaN(ov50), medianOrNaN(ov99)
+	if c.IOWaitMeanMs > 0 && c.IOLatencyMs > 0 {
+		c.BoundMeasuredTasksPerS = Bound(BoundParams{
+			Strategy: c.Strategy, Workload: c.Workload, Scope: c.Scope,
+			Tasks: c.Tasks, Parallelism: c.Parallelism,
+			CPUIterations: c.CPUIterations, IOLatencyMs: c.IOWaitMeanMs,
+			ServerGOMAXPROCS: c.ServerGOMAXPROCS, ServerNsPerIteration: c.ServerNsPerIteration,
+			JobsInFlight: JobsInFlight(c.Mode, c.Concurrency, c.TargetRPS, c.MeanMs),
+		})
+		c.EfficiencyMeasured = Efficiency(c.TasksPerS.Median, c.BoundMeasuredTasksPerS)
+	}
 	return c, nil
+}
+
+// appendPresent appends v to xs unless v is absent (NaN).
+func appendPresent(xs []float64, v float64) []float64 {
+	if math.IsNaN(v) {
+		return xs
+	}
+	return append(xs, v)
+}
+
+// medianOrNaN returns the median of xs, or NaN (absent) when xs is empty.
+func medianOrNaN(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	return median(xs)
 }
 
 // fitGroups fits the USL to every closed-loop group of adjacent cells in

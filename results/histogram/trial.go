@@ -19,8 +19,10 @@ type Trial struct {
 	Latency     *Histogram // "latency": corrected latency of successful requests
 	Uncorrected *Histogram // "uncorrected": latency from the actual send time
 	Errors      *Histogram // "errors": latency of failed requests
-	Server      *Histogram // "server": time inside the server
+	Server      *Histogram // "server": server time, from the transport's receipt when the server reports it
 	Queue       *Histogram // "queue": time waiting for admission on the server
+	ServerWait  *Histogram // "server_wait": receipt by the server's transport to the handler's start
+	Overhead    *Histogram // "overhead": per request, the client's RPC time minus the server time from receipt
 }
 
 // entries returns pointers to t's fields with their names in file order.
@@ -37,6 +39,8 @@ func (t *Trial) entries() []struct {
 		{"errors", &t.Errors},
 		{"server", &t.Server},
 		{"queue", &t.Queue},
+		{"server_wait", &t.ServerWait},
+		{"overhead", &t.Overhead},
 	}
 }
 

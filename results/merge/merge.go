@@ -2,6 +2,7 @@ package merge
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/stratbench/stratbench/results/histogram"
@@ -26,8 +27,11 @@ type Trial struct {
 // Each merged row is the first source's row with:
 //   - the histograms of every client's trial file added exactly (each row
 //     must name its trial file), and mean_ms, p50_ms … max_ms,
-//     uncorrected_p99_ms, server_p50/p99_ms and queue_p99_ms recomputed
-//     from them, never averaged;
+//     uncorrected_p99_ms, server_p50/p99_ms, queue_p99_ms,
+//     server_wait_p50/p99_ms and overhead_p50/p99_ms recomputed from them,
+//     never averaged;
+//   - io_wait_mean_ms the clients' means weighted by their tasks_per_s
+//     (tasks per trial length), absent if no client has it;
 //   - requests, errors, errors_by_code, throughput_rps, tasks_per_s,
 //     late_sends, client_logical_cpus, lost_updates and lock_retries
 //     summed, and invariant_ok true only if it is in every client's row;
@@ -117,6 +121,9 @@ func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 	m.LostUpdates, m.LockRetries = 0, 0
 	m.ClientSaturated, m.Complete, m.InvariantOK = false, true, true
 	hist := new(histogram.Trial)
+	// io_wait_mean_ms is a mean per task: weight each client's by its
+	// tasks (tasks_per_s, over one trial length).
+	var ioWait, ioWeight float64
 	for i, r := range rows {
 		if r.ServerHost != m.ServerHost {
 			return Trial{}, fmt.Errorf("%s measured server host %q but %s measured %q; merge only clients of one server",
@@ -139,6 +146,10 @@ func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 		m.LateSends += r.LateSends
 		m.ThroughputRPS += r.ThroughputRPS
 		m.TasksPerS += r.TasksPerS
+		if !math.IsNaN(r.IOWaitMeanMs) && r.TasksPerS > 0 {
+			ioWait += r.IOWaitMeanMs * r.TasksPerS
+			ioWeight += r.TasksPerS
+		}
 		m.ClientLogicalCPUs += r.ClientLogicalCPUs
 		m.Concurrency += r.Concurrency
 		m.TargetRPS += r.TargetRPS
@@ -157,5 +168,9 @@ func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 		}
 	}
 	m.SetLatency(hist)
+	m.IOWaitMeanMs = math.NaN()
+	if ioWeight > 0 {
+		m.IOWaitMeanMs = ioWait / ioWeight
+	}
 	return Trial{Row: m, Hist: hist}, nil
 }

@@ -19,6 +19,21 @@ type column struct {
 	field func(*Row) any
 }
 
+// absent reports whether c is a float column whose figure may be missing:
+// NaN in the Row, written as an empty value, and NaN when a file of an
+// older version lacks the column.
+func (c column) absent() bool { return absentColumns[c.name] }
+
+// absentColumns are the columns whose figures may be absent.
+var absentColumns = map[string]bool{
+	"io_wait_mean_ms": true, "server_wait_p50_ms": true, "server_wait_p99_ms": true,
+	"overhead_p50_ms": true, "overhead_p99_ms": true,
+}
+
+// v1Columns is how many columns schema version 1 has: the first of
+// columns, in the same order.
+const v1Columns = 51
+
 // columns lists schema version 1 in file order: the 42 core columns, the
 // three extras, then the six shared-state columns.
 var columns = []column{
@@ -75,6 +90,31 @@ var columns = []column{
 	{"lost_updates", func(r *Row) any { return &r.LostUpdates }},
 	{"invariant_ok", func(r *Row) any { return &r.InvariantOK }},
 	{"lock_retries", func(r *Row) any { return &r.LockRetries }},
+	// Schema version 2 (issue 10): the server-side split of the latency and
+	// the measured I/O wait. Each may be absent (empty).
+	{"io_wait_mean_ms", func(r *Row) any { return &r.IOWaitMeanMs }},
+	{"server_wait_p50_ms", func(r *Row) any { return &r.ServerWaitP50Ms }},
+	{"server_wait_p99_ms", func(r *Row) any { return &r.ServerWaitP99Ms }},
+	{"overhead_p50_ms", func(r *Row) any { return &r.OverheadP50Ms }},
+	{"overhead_p99_ms", func(r *Row) any { return &r.OverheadP99Ms }},
+}
+
+// columnsOf returns the columns of schema version v (1 or SchemaVersion).
+func columnsOf(v int) []column {
+	if v == 1 {
+		return columns[:v1Columns]
+	}
+	return columns
+}
+
+// setAbsent marks every absent-able figure of r absent (NaN), as a file
+// of an older version, which lacks their columns, leaves them.
+func setAbsent(r *Row) {
+	for _, c := range columns {
+		if c.absent() {
+			*c.field(r).(*float64) = math.NaN()
+		}
+	}
 }
 
 var columnByName = func() map[string]column {
@@ -99,7 +139,8 @@ func roundFloat(v float64) float64 {
 // FORMAT.md), in the shortest decimal form, without exponent.
 func FormatFloat(v float64) string { return strconv.FormatFloat(roundFloat(v), 'f', -1, 64) }
 
-// formatField renders the field p points to as CSV text, without checking it.
+// formatField renders the field p points to as CSV text, without checking
+// it. A NaN float, an absent figure, is written empty.
 func formatField(p any) string {
 	switch p := p.(type) {
 	case *string:

@@ -19,10 +19,13 @@ var ErrTruncatedRow = errors.New("truncated last row")
 // not schema version SchemaVersion's or whose rows carry another version.
 var ErrSchema = errors.New("CSV schema mismatch")
 
-// ReadCSV parses a CSV file of schema version SchemaVersion: the header, which
-// must equal Header(), then one row per line. Parsing is strict: every row
-// must have every column, each value must parse as its column's type, and
-// schema_version must be SchemaVersion; the first violation is returned as an
+// ReadCSV parses a CSV file of schema version SchemaVersion or 1: the
+// header, which must equal Header() or version 1's (its first 51 columns),
+// then one row per line. A version-1 row keeps SchemaVersion 1 and has the
+// figures version 1 lacks absent (NaN), never 0. Parsing is strict: every
+// row must have every column, each value must parse as its column's type
+// (an absent-able figure may be empty: NaN), and schema_version must be
+// the header's version; the first violation is returned as an
 // error naming the line, the column and the bad value, with nil rows. Empty
 // input holds no rows and is not an error.
 //
@@ -73,11 +76,15 @@ func parseCSV(data []byte) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CSV header: %w", err)
 	}
-	if err := checkHeader(header); err != nil {
+	version := SchemaVersion
+	if checkHeaderOf(header, columnsOf(1)) == nil {
+		version = 1
+	} else if err := checkHeader(header); err != nil {
 		header = slices.Clone(header) // the next Read reuses its storage
 		first, _ := cr.Read()
 		return nil, fmt.Errorf("line 1: %w", schemaMismatch(header, first, err))
 	}
+	cols := columnsOf(version)
 	var rows []Row
 	for {
 		rec, err := cr.Read()
@@ -88,22 +95,29 @@ func parseCSV(data []byte) ([]Row, error) {
 			return nil, err // *csv.ParseError names the line and column
 		}
 		var r Row
-		for i, c := range columns {
+		setAbsent(&r)
+		for i, c := range cols {
+			if c.absent() && rec[i] == "" {
+				continue // absent
+			}
 			if err := parseField(c.field(&r), rec[i]); err != nil {
 				line, col := cr.FieldPos(i)
 				return nil, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)
 			}
 		}
-		if r.SchemaVersion != SchemaVersion {
+		if r.SchemaVersion != version {
 			line, _ := cr.FieldPos(0)
-			return nil, fmt.Errorf("line %d: schema_version %d, want %d: %w", line, r.SchemaVersion, SchemaVersion, ErrSchema)
+			return nil, fmt.Errorf("line %d: schema_version %d in a file of version %d's columns: %w", line, r.SchemaVersion, version, ErrSchema)
 		}
 		rows = append(rows, r)
 	}
 }
 
 // checkHeader reports how header differs from Header().
-func checkHeader(header []string) error {
+func checkHeader(header []string) error { return checkHeaderOf(header, columns) }
+
+// checkHeaderOf reports how header differs from the names of columns.
+func checkHeaderOf(header []string, columns []column) error {
 	for i, c := range columns {
 		if i >= len(header) {
 			return fmt.Errorf("%d columns, want %d: missing %q", len(header), len(columns), c.name)

@@ -2,11 +2,12 @@ package record_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"github.com/stratbench/stratbench/results/internal/resultstest"
+	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -65,6 +66,11 @@ func sampleRow() record.Row {
 		Complete:             true,
 		Histogram:            "hist/run-20250101-abc/pool-mixed-t3.sbt",
 		InvariantOK:          true,
+		IOWaitMeanMs:         2.7625,
+		ServerWaitP50Ms:      0.0375,
+		ServerWaitP99Ms:      1.5,
+		OverheadP50Ms:        0.2,
+		OverheadP99Ms:        0.875,
 	}
 }
 
@@ -73,6 +79,7 @@ func sampleRow() record.Row {
 func sharedRows() []record.Row {
 	c := sampleRow()
 	c.Workload, c.Sync, c.IOLatencyMs, c.LostUpdates = "counter", "none", 0, 123_456
+	c.IOWaitMeanMs = math.NaN() // no I/O wait: absent
 	c.Histogram = "hist/run-20250101-abc/pool-counter-t3.sbt"
 	tr := sampleRow()
 	tr.Workload, tr.LockOrder, tr.Accounts, tr.IOLatencyMs = "transfer", "try", 8, 0
@@ -90,8 +97,8 @@ func rounded(r record.Row) record.Row {
 
 func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	h := record.Header()
-	if len(h) != 51 {
-		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state", len(h))
+	if len(h) != 56 {
+		t.Fatalf("Header() has %d columns, want 42 core + 3 extras + 6 shared-state + 5 of version 2", len(h))
 	}
 	if h[0] != "schema_version" || h[41] != "client_saturated" {
 		t.Errorf("core columns span %q..%q, want schema_version..client_saturated", h[0], h[41])
@@ -99,8 +106,58 @@ func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	if got := strings.Join(h[42:45], ","); got != "errors_by_code,complete,histogram" {
 		t.Errorf("extras = %s", got)
 	}
-	if got := strings.Join(h[45:], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
+	if got := strings.Join(h[45:51], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
 		t.Errorf("shared-state columns = %s", got)
+	}
+	if got := strings.Join(h[51:], ","); got != "io_wait_mean_ms,server_wait_p50_ms,server_wait_p99_ms,overhead_p50_ms,overhead_p99_ms" {
+		t.Errorf("version-2 server-split columns = %s", got)
+	}
+}
+
+// TestVersion1Reads: a version-1 file (the first 51 columns) reads, its
+// rows keep schema_version 1, and the figures version 1 lacks are absent
+// (NaN), never 0; written again, such a row becomes version 2 with those
+// figures empty, and reads back absent.
+func TestVersion1Reads(t *testing.T) {
+	r := sampleRow()
+	line, err := r.MarshalCSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := csv.NewReader(bytes.NewReader(line)).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec[0] = "1"
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.Write(record.Header()[:51])
+	cw.Write(rec[:51])
+	cw.Flush()
+	rows, err := record.ReadCSV(&buf)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("ReadCSV of a version-1 file: %d rows, %v", len(rows), err)
+	}
+	v1 := rows[0]
+	if v1.SchemaVersion != 1 || v1.TasksPerS != r.TasksPerS {
+		t.Errorf("version-1 row: schema %d tasks/s %v", v1.SchemaVersion, v1.TasksPerS)
+	}
+	for name, v := range map[string]float64{"io_wait_mean_ms": v1.IOWaitMeanMs, "server_wait_p50_ms": v1.ServerWaitP50Ms,
+		"server_wait_p99_ms": v1.ServerWaitP99Ms, "overhead_p50_ms": v1.OverheadP50Ms, "overhead_p99_ms": v1.OverheadP99Ms} {
+		if !math.IsNaN(v) {
+			t.Errorf("%s = %v in a version-1 row, want absent (NaN)", name, v)
+		}
+	}
+	buf.Reset()
+	if err := record.WriteCSV(&buf, []record.Row{v1}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(buf.String()), ",,,,,") {
+		t.Errorf("version-1 row written as version 2 does not end in five empty values:\n%s", buf.String())
+	}
+	back, err := record.ReadCSV(&buf)
+	if err != nil || back[0].SchemaVersion != record.SchemaVersion || !math.IsNaN(back[0].OverheadP99Ms) {
+		t.Errorf("read back: %+v, %v", back, err)
 	}
 }
 
@@ -132,7 +189,7 @@ func TestCSVRoundTripAndAppend(t *testing.T) {
 	a.SchemaVersion = record.SchemaVersion
 	b.StartedAt = b.StartedAt.UTC()
 	want := []record.Row{rounded(a), rounded(b), rounded(shared[0]), rounded(shared[1])}
-	if !reflect.DeepEqual(rows, want) {
+	if !resultstest.SameRows(rows, want) {
 		t.Errorf("read back\n%+v\nwant\n%+v", rows, want)
 	}
 }
@@ -180,7 +237,7 @@ func TestOpenWriterRefusesOtherSchemas(t *testing.T) {
 	}{
 		{"other columns", "schema_version,run_id\n2,x\n", record.ErrSchema, `found schema version "2"`},
 		{"no schema column", "a,b\n", record.ErrSchema, "found schema version unknown"},
-		{"other row version", header + strings.Replace(row, "1,", "2,", 1), record.ErrSchema, "schema_version 2, want 1"},
+		{"other row version", header + strings.Replace(row, "2,", "3,", 1), record.ErrSchema, "schema_version 3 in a file of version 2's columns"},
 		{"partial last row", header + row[:20], record.ErrTruncatedRow, "line 2"},
 	}
 	for _, tt := range tests {
@@ -236,7 +293,7 @@ func TestWriterRefusesUnreadableRows(t *testing.T) {
 		name string
 		edit func(*record.Row)
 	}{
-		{"other schema", func(r *record.Row) { r.SchemaVersion = 2 }},
+		{"other schema", func(r *record.Row) { r.SchemaVersion = 3 }},
 		{"NaN", func(r *record.Row) { r.P99Ms = nan() }},
 		{"line break", func(r *record.Row) { r.ServerHost = "a\nb" }},
 		{"bad code", func(r *record.Row) { r.ErrorsByCode = map[string]uint64{"A=B": 1} }},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sync"
 )
@@ -59,9 +60,11 @@ func (w *Writer) prepare() error {
 }
 
 // Write appends r as one CSV row and syncs the file. A zero SchemaVersion is
-// written as SchemaVersion. Write refuses, writing nothing, a row whose
-// SchemaVersion is another version or whose fields cannot be read back
-// equal: a NaN or infinite float, a string with a line break, a time outside
+// written as SchemaVersion, and so is a row read from a version-1 file: its
+// figures that version lacks are absent (NaN) and written empty. Write
+// refuses, writing nothing, a row whose SchemaVersion is another version
+// or whose fields cannot be read back equal: a NaN (except an absent
+// figure, written empty) or infinite float, a string with a line break, a time outside
 // years 0 to 9999, or an error code name that is not letters, digits and
 // '_'. Write after Close returns an error.
 func (w *Writer) Write(r Row) error {
@@ -77,7 +80,7 @@ func (w *Writer) Write(r Row) error {
 // MarshalCSV returns r as one CSV line, newline included, refusing what
 // Write refuses.
 func (r Row) MarshalCSV() ([]byte, error) {
-	if r.SchemaVersion == 0 {
+	if r.SchemaVersion == 0 || r.SchemaVersion == 1 {
 		r.SchemaVersion = SchemaVersion
 	}
 	if r.SchemaVersion != SchemaVersion {
@@ -86,6 +89,9 @@ func (r Row) MarshalCSV() ([]byte, error) {
 	rec := make([]string, len(columns))
 	for i, c := range columns {
 		p := c.field(&r)
+		if c.absent() && math.IsNaN(*p.(*float64)) {
+			continue // absent: written empty
+		}
 		if err := checkField(p); err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.name, err)
 		}

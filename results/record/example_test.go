@@ -33,7 +33,7 @@ func ExampleOpenWriter() {
 		panic(err)
 	}
 	fmt.Println(len(rows), rows[0].SchemaVersion, rows[0].Strategy, rows[0].P99Ms)
-	// Output: 1 1 pool 1.25
+	// Output: 1 2 pool 1.25
 }
 
 func ExampleRow_CellKey() {
