@@ -43,7 +43,7 @@ type recorder struct {
 	requests uint64 // measured RPCs that ended, ok or not
 	errors   uint64
 	tasks    uint64
-	late     uint64 // measured sends that left more than lateAfter after their intended time
+	late     uint64        // measured sends that left more than lateAfter after their intended time
 	ioWait   time.Duration // io_wait_mean × io_waits summed over successful responses
 	ioWaits  uint64
 	shared   sharedCounts

@@ -73,8 +73,8 @@ func fixture() report.Report {
 	var cells []cell.Summary
 	// Two cores of 2000 tasks/s each bound the cpu work at 4000 tasks/s.
 	for _, p := range []struct {
-		strategy             string
-		sigma, kappa, lambda float64
+		strategy                 string
+		sigma, kappa, lambda     float64
 		sigmaCI, kappaCI, peakCI usl.Interval
 	}{
 		{"serial", 0.55, 0, 1900, usl.Interval{Lo: 0.5, Hi: 0.6}, usl.Interval{Lo: 0, Hi: 0.0004}, usl.Interval{Lo: math.NaN(), Hi: math.NaN()}},
