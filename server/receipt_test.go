@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -11,8 +10,6 @@ import (
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/server"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -21,31 +18,6 @@ type fakeClock struct{ ns atomic.Int64 }
 
 func (c *fakeClock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
 func (c *fakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
-
-// startWith serves svc over bufconn with extra server options.
-func startWith(t *testing.T, svc *server.Service, l server.Limits, extra ...grpc.ServerOption) pb.BenchServiceClient {
-	t.Helper()
-	gs, _ := server.NewGRPCServer(svc, l, extra...)
-	lis := bufconn.Listen(1 << 20)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = gs.Serve(lis)
-	}()
-	conn, err := grpc.NewClient("passthrough:///bufnet",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Close()
-		gs.Stop()
-		<-done
-		svc.Close()
-	})
-	return pb.NewBenchServiceClient(conn)
-}
 
 // TestHandlerWaitKnownDelay: an interceptor between the transport and the
 // handler holds each RPC for a known time; handler_wait is exactly that
@@ -57,11 +29,11 @@ func TestHandlerWaitKnownDelay(t *testing.T) {
 	l := server.DefaultLimits()
 	svc := server.New(l, server.Fingerprint(100))
 	server.SetClock(svc, clock.now)
-	c := startWith(t, svc, l, grpc.UnaryInterceptor(
+	c := pb.NewBenchServiceClient(serve(t, svc, l, grpc.UnaryInterceptor(
 		func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 			clock.advance(delay)
 			return h(ctx, req)
-		}))
+		})))
 	for range 3 {
 		resp, err := c.Run(t.Context(), &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_SERIAL,
 			Workload: pb.Workload_WORKLOAD_CPU, Tasks: 2, CpuIterations: 10})
@@ -84,11 +56,11 @@ func TestHandlerWaitRealClock(t *testing.T) {
 	const delay = 5 * time.Millisecond
 	l := server.DefaultLimits()
 	svc := server.New(l, server.Fingerprint(100))
-	c := startWith(t, svc, l, grpc.UnaryInterceptor(
+	c := pb.NewBenchServiceClient(serve(t, svc, l, grpc.UnaryInterceptor(
 		func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 			time.Sleep(delay)
 			return h(ctx, req)
-		}))
+		})))
 	resp, err := c.Run(t.Context(), &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_SERIAL,
 		Workload: pb.Workload_WORKLOAD_CPU, Tasks: 1, CpuIterations: 1})
 	if err != nil {

@@ -235,28 +235,28 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	c.ServerGOMAXPROCS, c.ServerNsPerIteration = int(lowerMedian(gmp)), median(nspi)
 	c.LostUpdates, c.LostPerJob = median(lost), median(lostPerJob)
 	c.LockRetries, c.LockRetriesPerJob = median(retries), median(retriesPerJob)
-	c.BoundTasksPerS = Bound(BoundParams{
-		Strategy: c.Strategy, Workload: c.Workload, Scope: c.Scope,
-		Tasks: c.Tasks, Parallelism: c.Parallelism,
-		CPUIterations: c.CPUIterations, IOLatencyMs: c.IOLatencyMs,
-		ServerGOMAXPROCS: c.ServerGOMAXPROCS, ServerNsPerIteration: c.ServerNsPerIteration,
-		JobsInFlight: JobsInFlight(c.Mode, c.Concurrency, c.TargetRPS, c.MeanMs),
-	})
+	c.BoundTasksPerS = c.boundAt(c.IOLatencyMs)
 	c.Efficiency = Efficiency(c.TasksPerS.Median, c.BoundTasksPerS)
 	c.IOWaitMeanMs = medianOrNaN(ioWait)
 	c.ServerWaitP50Ms, c.ServerWaitP99Ms = medianOrNaN(sw50), medianOrNaN(sw99)
 	c.OverheadP50Ms, c.OverheadP99Ms = medianOrNaN(ov50), medianOrNaN(ov99)
 	if c.IOWaitMeanMs > 0 && c.IOLatencyMs > 0 {
-		c.BoundMeasuredTasksPerS = Bound(BoundParams{
-			Strategy: c.Strategy, Workload: c.Workload, Scope: c.Scope,
-			Tasks: c.Tasks, Parallelism: c.Parallelism,
-			CPUIterations: c.CPUIterations, IOLatencyMs: c.IOWaitMeanMs,
-			ServerGOMAXPROCS: c.ServerGOMAXPROCS, ServerNsPerIteration: c.ServerNsPerIteration,
-			JobsInFlight: JobsInFlight(c.Mode, c.Concurrency, c.TargetRPS, c.MeanMs),
-		})
+		c.BoundMeasuredTasksPerS = c.boundAt(c.IOWaitMeanMs)
 		c.EfficiencyMeasured = Efficiency(c.TasksPerS.Median, c.BoundMeasuredTasksPerS)
 	}
 	return c, nil
+}
+
+// boundAt returns Bound of c with an I/O wait of ioMs per task, and
+// JobsInFlight from its mode, concurrency, target rate and median mean_ms.
+func (c *Summary) boundAt(ioMs float64) float64 {
+	return Bound(BoundParams{
+		Strategy: c.Strategy, Workload: c.Workload, Scope: c.Scope,
+		Tasks: c.Tasks, Parallelism: c.Parallelism,
+		CPUIterations: c.CPUIterations, IOLatencyMs: ioMs,
+		ServerGOMAXPROCS: c.ServerGOMAXPROCS, ServerNsPerIteration: c.ServerNsPerIteration,
+		JobsInFlight: JobsInFlight(c.Mode, c.Concurrency, c.TargetRPS, c.MeanMs),
+	})
 }
 
 // appendPresent appends v to xs unless v is absent (NaN).
