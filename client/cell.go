@@ -3,6 +3,7 @@ package client
 import (
 	"strconv"
 
+	"github.com/stratbench/stratbench/internal/vocab/word"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/results/record"
 )
@@ -70,7 +71,7 @@ func (c Cell) label(sep, rate, conc string, rateFormat byte) string {
 		s += sep + v
 	}
 	if c.Job.GetScope() == pb.Scope_SCOPE_SERVER {
-		s += sep + "server"
+		s += sep + word.ScopeServer
 	}
 	if c.Load.Mode == Open {
 		return s + rate + strconv.FormatFloat(c.Load.Rate, rateFormat, -1, 64)

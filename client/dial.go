@@ -3,18 +3,17 @@ package client
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/stratbench/stratbench/internal/creds"
 	"github.com/stratbench/stratbench/internal/token"
 )
 
@@ -122,21 +121,17 @@ func (c Credentials) DialOptions(target string) ([]grpc.DialOption, error) {
 
 // tlsConfig builds the client's TLS configuration from c's files.
 func (c Credentials) tlsConfig() (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.ServerName}
+	cfg := &tls.Config{MinVersion: creds.MinVersion, ServerName: c.ServerName}
 	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("--tls-ca: %w", err)
-		}
-		cfg.RootCAs = x509.NewCertPool()
-		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--tls-ca %s: no PEM certificate found", c.CAFile)
+		var err error
+		if cfg.RootCAs, err = creds.CertPool("--tls-ca", c.CAFile); err != nil {
+			return nil, err
 		}
 	}
 	if c.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
+		cert, err := creds.KeyPair(c.CertFile, c.KeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("--tls-cert %s / --tls-key %s: %w", c.CertFile, c.KeyFile, err)
+			return nil, err
 		}
 		cfg.Certificates = []tls.Certificate{cert}
 	}
@@ -184,8 +179,7 @@ func IsLoopbackTarget(target string) bool {
 	if host == "localhost" {
 		return ownResolver
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return creds.IsLoopbackHost(host)
 }
 
 // CloseConns closes every connection of conns and returns their errors

@@ -19,3 +19,12 @@ func RecordAllocs() float64 {
 		QueueTime: durationpb.New(time.Microsecond), LostUpdates: 3, LockRetries: 2, InvariantOk: false}
 	return testing.AllocsPerRun(1000, func() { r.record(0, 0, 2*time.Millisecond, resp, nil) })
 }
+
+// UseTimerSleep makes the pacer finish its waits with time.Sleep instead of
+// nanosleep until t ends, so that it runs on a testing/synctest bubble's
+// fake clock. Tests that call it must not run in parallel.
+func UseTimerSleep(t testing.TB) {
+	old := sleepPrecisely
+	sleepPrecisely = time.Sleep
+	t.Cleanup(func() { sleepPrecisely = old })
+}

@@ -1,118 +1,65 @@
 package client
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 
+	"google.golang.org/genproto/googleapis/rpc/code"
 	"google.golang.org/grpc/codes"
 
+	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
-// The lowercase names of the wire enums, used by flags, matrix files and CSV
-// rows. Index i holds the name of enum value i; "" marks a value without a
-// name (UNSPECIFIED).
-var (
-	strategyNames = [...]string{
-		pb.Strategy_STRATEGY_SERIAL:             "serial",
-		pb.Strategy_STRATEGY_GOROUTINE_PER_TASK: "goroutine-per-task",
-		pb.Strategy_STRATEGY_POOL:               "pool",
-		pb.Strategy_STRATEGY_SEMAPHORE:          "semaphore",
-		pb.Strategy_STRATEGY_PIPELINE:           "pipeline",
-	}
-	workloadNames = [...]string{
-		pb.Workload_WORKLOAD_CPU:      "cpu",
-		pb.Workload_WORKLOAD_IO:       "io",
-		pb.Workload_WORKLOAD_MIXED:    "mixed",
-		pb.Workload_WORKLOAD_COUNTER:  "counter",
-		pb.Workload_WORKLOAD_TRANSFER: "transfer",
-	}
-	scopeNames = [...]string{
-		pb.Scope_SCOPE_JOB:    "job",
-		pb.Scope_SCOPE_SERVER: "server",
-	}
-	syncNames = [...]string{
-		pb.Sync_SYNC_MUTEX:   "mutex",
-		pb.Sync_SYNC_ATOMIC:  "atomic",
-		pb.Sync_SYNC_SHARDED: "sharded",
-		pb.Sync_SYNC_CHANNEL: "channel",
-		pb.Sync_SYNC_NONE:    "none",
-	}
-	lockOrderNames = [...]string{
-		pb.LockOrder_LOCK_ORDER_ORDERED: "ordered",
-		pb.LockOrder_LOCK_ORDER_TRY:     "try",
-	}
-	errorPolicyNames = [...]string{
-		pb.ErrorPolicy_ERROR_POLICY_FAIL_FAST:   "fail-fast",
-		pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL: "collect-all",
-	}
-)
-
 // StrategyNames, WorkloadNames, ScopeNames, SyncNames, LockOrderNames and
-// ErrorPolicyNames list the accepted names in enum order. They are shared:
-// callers must not modify them.
+// ErrorPolicyNames list the accepted names in enum order: the words of
+// internal/vocab. They are shared: callers must not modify them.
 var (
-	StrategyNames    = strategyNames[1:]
-	WorkloadNames    = workloadNames[1:]
-	ScopeNames       = scopeNames[1:]
-	SyncNames        = syncNames[1:]
-	LockOrderNames   = lockOrderNames[1:]
-	ErrorPolicyNames = errorPolicyNames[1:]
+	StrategyNames    = vocab.Words[pb.Strategy]()
+	WorkloadNames    = vocab.Words[pb.Workload]()
+	ScopeNames       = vocab.Words[pb.Scope]()
+	SyncNames        = vocab.Words[pb.Sync]()
+	LockOrderNames   = vocab.Words[pb.LockOrder]()
+	ErrorPolicyNames = vocab.Words[pb.ErrorPolicy]()
 )
 
 // ParseStrategy returns the strategy named s, one of [StrategyNames]; the
 // error lists the accepted names.
-func ParseStrategy(s string) (pb.Strategy, error) {
-	i, err := parseName("strategy", s, strategyNames[:])
-	return pb.Strategy(i), err
-}
+func ParseStrategy(s string) (pb.Strategy, error) { return vocab.Parse[pb.Strategy]("strategy", s) }
 
 // ParseWorkload returns the workload named s, one of [WorkloadNames].
-func ParseWorkload(s string) (pb.Workload, error) {
-	i, err := parseName("workload", s, workloadNames[:])
-	return pb.Workload(i), err
-}
+func ParseWorkload(s string) (pb.Workload, error) { return vocab.Parse[pb.Workload]("workload", s) }
 
 // ParseScope returns the scope named s, one of [ScopeNames].
-func ParseScope(s string) (pb.Scope, error) {
-	i, err := parseName("scope", s, scopeNames[:])
-	return pb.Scope(i), err
-}
+func ParseScope(s string) (pb.Scope, error) { return vocab.Parse[pb.Scope]("scope", s) }
 
 // ParseSync returns the sync mode named s, one of [SyncNames]: how a
 // counter workload's tasks update their shared counter.
-func ParseSync(s string) (pb.Sync, error) {
-	i, err := parseName("sync", s, syncNames[:])
-	return pb.Sync(i), err
-}
+func ParseSync(s string) (pb.Sync, error) { return vocab.Parse[pb.Sync]("sync", s) }
 
 // ParseLockOrder returns the lock order named s, one of [LockOrderNames]:
 // how a transfer workload's tasks take two accounts' locks.
 func ParseLockOrder(s string) (pb.LockOrder, error) {
-	i, err := parseName("lock order", s, lockOrderNames[:])
-	return pb.LockOrder(i), err
+	return vocab.Parse[pb.LockOrder]("lock order", s)
 }
 
 // ParseErrorPolicy returns the error policy named s, one of
 // [ErrorPolicyNames].
 func ParseErrorPolicy(s string) (pb.ErrorPolicy, error) {
-	i, err := parseName("error policy", s, errorPolicyNames[:])
-	return pb.ErrorPolicy(i), err
+	return vocab.Parse[pb.ErrorPolicy]("error policy", s)
 }
 
 // ParseMode returns the mode named s: "closed" or "open".
 func ParseMode(s string) (Mode, error) {
-	i, err := parseName("mode", s, []string{Closed: "closed", Open: "open"})
+	i, err := vocab.ParseWord("mode", s, []string{Closed: "closed", Open: "open"})
 	return Mode(i), err
 }
 
 // StrategyName returns the lowercase name of s, such as "goroutine-per-task",
 // or the enum's own name for a value without one (STRATEGY_UNSPECIFIED).
-func StrategyName(s pb.Strategy) string { return name(int(s), strategyNames[:], s.String()) }
+func StrategyName(s pb.Strategy) string { return vocab.Name(s) }
 
 // WorkloadName returns the lowercase name of w, such as "cpu".
-func WorkloadName(w pb.Workload) string { return name(int(w), workloadNames[:], w.String()) }
+func WorkloadName(w pb.Workload) string { return vocab.Name(w) }
 
 // ScopeName returns the lowercase name of s; SCOPE_UNSPECIFIED, which the
 // server treats as SCOPE_JOB, is "job".
@@ -120,76 +67,30 @@ func ScopeName(s pb.Scope) string {
 	if s == pb.Scope_SCOPE_UNSPECIFIED {
 		s = pb.Scope_SCOPE_JOB
 	}
-	return name(int(s), scopeNames[:], s.String())
+	return vocab.Name(s)
 }
 
 // SyncName returns the lowercase name of s, such as "none", or "" for
 // SYNC_UNSPECIFIED, the value of every workload but counter: the form of
 // the CSV's sync column. A value without a name gives the enum's own name.
-func SyncName(s pb.Sync) string {
-	if s == pb.Sync_SYNC_UNSPECIFIED {
-		return ""
-	}
-	return name(int(s), syncNames[:], s.String())
-}
+func SyncName(s pb.Sync) string { return vocab.Column(s) }
 
 // LockOrderName returns the lowercase name of o, such as "try", or "" for
 // LOCK_ORDER_UNSPECIFIED, the value of every workload but transfer: the
 // form of the CSV's lock_order column.
-func LockOrderName(o pb.LockOrder) string {
-	if o == pb.LockOrder_LOCK_ORDER_UNSPECIFIED {
-		return ""
-	}
-	return name(int(o), lockOrderNames[:], o.String())
-}
+func LockOrderName(o pb.LockOrder) string { return vocab.Column(o) }
 
 // ErrorPolicyName returns the lowercase name of p, such as "collect-all",
 // or "" for ERROR_POLICY_UNSPECIFIED (fail-fast when the request's
 // fail_fast is set, collect-all otherwise).
-func ErrorPolicyName(p pb.ErrorPolicy) string {
-	if p == pb.ErrorPolicy_ERROR_POLICY_UNSPECIFIED {
-		return ""
-	}
-	return name(int(p), errorPolicyNames[:], p.String())
-}
-
-func name(i int, names []string, fallback string) string {
-	if i >= 0 && i < len(names) && names[i] != "" {
-		return names[i]
-	}
-	return fallback
-}
-
-func parseName(what, s string, names []string) (int, error) {
-	for i, n := range names {
-		if n != "" && n == s {
-			return i, nil
-		}
-	}
-	var valid []string
-	for _, n := range names {
-		if n != "" {
-			valid = append(valid, n)
-		}
-	}
-	return 0, fmt.Errorf("unknown %s %q: want one of %s", what, s, strings.Join(valid, ", "))
-}
-
-// codeNames are the gRPC status code names of the gRPC specification,
-// indexed by code.
-var codeNames = [...]string{
-	"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-	"ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-	"ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-	"UNAUTHENTICATED",
-}
+func ErrorPolicyName(p pb.ErrorPolicy) string { return vocab.Column(p) }
 
 // CodeName returns the specification's name of gRPC status code c, such as
-// "DEADLINE_EXCEEDED", the form used in the errors_by_code column, or
-// "CODE_n" for a code the specification does not define.
+// "DEADLINE_EXCEEDED", the form used in the errors_by_code column, from the
+// generated google.rpc.Code enum; "CODE_n" for a code it does not define.
 func CodeName(c codes.Code) string {
-	if int(c) < len(codeNames) {
-		return codeNames[c]
+	if name, ok := code.Code_name[int32(c)]; ok {
+		return name
 	}
 	return "CODE_" + strconv.FormatUint(uint64(c), 10)
 }

@@ -90,6 +90,13 @@ func TestNames(t *testing.T) {
 		{"cancelled", client.CodeName(codes.Canceled), "CANCELLED"},
 		{"last code", client.CodeName(codes.Unauthenticated), "UNAUTHENTICATED"},
 		{"unknown code", client.CodeName(99), "CODE_99"},
+		{"code past int32", client.CodeName(1 << 31), "CODE_2147483648"},
+	}
+	// Every code grpc-go defines has its specification name.
+	for c := codes.OK; c <= codes.Unauthenticated; c++ {
+		if n := client.CodeName(c); strings.HasPrefix(n, "CODE_") || strings.ToUpper(n) != n {
+			t.Errorf("CodeName(%v) = %q, want the specification's name", c, n)
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

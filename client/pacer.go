@@ -20,6 +20,11 @@ func (c clock) now() time.Duration { return time.Since(c.base) }
 // makes a send late; preciseSleep wakes within tens of microseconds.
 const preciseWindow = 2 * time.Millisecond
 
+// sleepPrecisely is preciseSleep; tests in a testing/synctest bubble, whose
+// fake clock a thread blocked in nanosleep does not advance, make it
+// time.Sleep.
+var sleepPrecisely = preciseSleep
+
 // pacer sleeps until points of a clock. It is used by one goroutine.
 type pacer struct {
 	clk   clock
@@ -44,7 +49,7 @@ func (p *pacer) sleepUntil(ctx context.Context, at time.Duration) error {
 		case d <= 0:
 			return nil
 		case d <= preciseWindow:
-			preciseSleep(d)
+			sleepPrecisely(d)
 			continue
 		}
 		// The timer may wake up to a millisecond late, so aim that far

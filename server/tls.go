@@ -2,31 +2,25 @@ package server
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net"
-	"os"
+
+	"github.com/stratbench/stratbench/internal/creds"
 )
 
 // TLSConfig returns the server's TLS configuration from a PEM certificate and
 // key, requiring and verifying client certificates signed by clientCA when
 // clientCA is not empty (mutual TLS). TLS 1.2 is the minimum.
 func TLSConfig(certFile, keyFile, clientCA string) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	cert, err := creds.KeyPair(certFile, keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("--tls-cert %s / --tls-key %s: %w", certFile, keyFile, err)
+		return nil, err
 	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: creds.MinVersion}
 	if clientCA != "" {
-		pem, err := os.ReadFile(clientCA)
-		if err != nil {
-			return nil, fmt.Errorf("--tls-client-ca: %w", err)
+		if cfg.ClientCAs, err = creds.CertPool("--tls-client-ca", clientCA); err != nil {
+			return nil, err
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--tls-client-ca %s: no PEM certificate found", clientCA)
-		}
-		cfg.ClientCAs = pool
 		cfg.ClientAuth = tls.RequireAndVerifyClientCert
 	}
 	return cfg, nil
@@ -38,14 +32,7 @@ func TLSConfig(certFile, keyFile, clientCA string) (*tls.Config, error) {
 // resolve to anything.
 func IsLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return err == nil && creds.IsLoopbackHost(host)
 }
 
 // CheckExposure refuses to serve a non-loopback address without both TLS

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 	"github.com/stratbench/stratbench/strategies"
 	"github.com/stratbench/stratbench/workload"
@@ -28,32 +29,11 @@ type Job struct {
 // holds.
 func Validate(req *pb.RunRequest, l Limits) (Job, error) {
 	var j Job
-	switch req.GetStrategy() {
-	case pb.Strategy_STRATEGY_SERIAL:
-		j.Strategy = strategies.Serial
-	case pb.Strategy_STRATEGY_GOROUTINE_PER_TASK:
-		j.Strategy = strategies.GoroutinePerTask
-	case pb.Strategy_STRATEGY_POOL:
-		j.Strategy = strategies.Pool
-	case pb.Strategy_STRATEGY_SEMAPHORE:
-		j.Strategy = strategies.Semaphore
-	case pb.Strategy_STRATEGY_PIPELINE:
-		j.Strategy = strategies.Pipeline
-	default:
+	var ok bool
+	if j.Strategy, ok = vocab.Strategies.Kind(req.GetStrategy()); !ok {
 		return j, invalid("strategy", "is %v; must be one of SERIAL, GOROUTINE_PER_TASK, POOL, SEMAPHORE, PIPELINE", req.GetStrategy())
 	}
-	switch req.GetWorkload() {
-	case pb.Workload_WORKLOAD_CPU:
-		j.Spec.Kind = workload.CPU
-	case pb.Workload_WORKLOAD_IO:
-		j.Spec.Kind = workload.IO
-	case pb.Workload_WORKLOAD_MIXED:
-		j.Spec.Kind = workload.Mixed
-	case pb.Workload_WORKLOAD_COUNTER:
-		j.Spec.Kind = workload.Counter
-	case pb.Workload_WORKLOAD_TRANSFER:
-		j.Spec.Kind = workload.Transfer
-	default:
+	if j.Spec.Kind, ok = vocab.Workloads.Kind(req.GetWorkload()); !ok {
 		return j, invalid("workload", "is %v; must be one of CPU, IO, MIXED, COUNTER, TRANSFER", req.GetWorkload())
 	}
 	if err := validateShared(req, l, &j); err != nil {
@@ -103,17 +83,15 @@ func Validate(req *pb.RunRequest, l Limits) (Job, error) {
 	}
 	j.Spec.FailEvery = req.GetFailEvery()
 	j.Spec.PanicEvery = req.GetPanicEvery()
-	switch req.GetErrorPolicy() {
-	case pb.ErrorPolicy_ERROR_POLICY_UNSPECIFIED:
+	switch ff, ok := vocab.ErrorPolicies.Kind(req.GetErrorPolicy()); {
+	case req.GetErrorPolicy() == pb.ErrorPolicy_ERROR_POLICY_UNSPECIFIED:
 		j.FailFast = req.GetFailFast()
-	case pb.ErrorPolicy_ERROR_POLICY_FAIL_FAST:
-		j.FailFast = true
-	case pb.ErrorPolicy_ERROR_POLICY_COLLECT_ALL:
-		if req.GetFailFast() {
-			return j, invalid("error_policy", "is ERROR_POLICY_COLLECT_ALL but fail_fast is set; set one or the other")
-		}
-	default:
+	case !ok:
 		return j, invalid("error_policy", "is %v; must be ERROR_POLICY_FAIL_FAST or ERROR_POLICY_COLLECT_ALL", req.GetErrorPolicy())
+	case !ff && req.GetFailFast():
+		return j, invalid("error_policy", "is ERROR_POLICY_COLLECT_ALL but fail_fast is set; set one or the other")
+	default:
+		j.FailFast = ff
 	}
 	return j, nil
 }
@@ -124,31 +102,31 @@ func Validate(req *pb.RunRequest, l Limits) (Job, error) {
 func validateShared(req *pb.RunRequest, l Limits, j *Job) error {
 	counter := j.Spec.Kind == workload.Counter
 	transfer := j.Spec.Kind == workload.Transfer
-	switch req.GetSync() {
-	case pb.Sync_SYNC_UNSPECIFIED:
+	sync, syncOK := vocab.Syncs.Kind(req.GetSync())
+	switch {
+	case req.GetSync() == pb.Sync_SYNC_UNSPECIFIED:
 		if counter {
 			return invalid("sync", "is required for WORKLOAD_COUNTER: one of SYNC_MUTEX, SYNC_ATOMIC, SYNC_SHARDED, SYNC_CHANNEL, SYNC_NONE")
 		}
-	case pb.Sync_SYNC_MUTEX, pb.Sync_SYNC_ATOMIC, pb.Sync_SYNC_SHARDED, pb.Sync_SYNC_CHANNEL, pb.Sync_SYNC_NONE:
-		if !counter {
-			return invalid("sync", "is %v but applies only to WORKLOAD_COUNTER", req.GetSync())
-		}
-		j.Spec.Sync = workload.Sync(req.GetSync())
-	default:
+	case !syncOK:
 		return invalid("sync", "is %v; must be one of SYNC_MUTEX, SYNC_ATOMIC, SYNC_SHARDED, SYNC_CHANNEL, SYNC_NONE", req.GetSync())
+	case !counter:
+		return invalid("sync", "is %v but applies only to WORKLOAD_COUNTER", req.GetSync())
+	default:
+		j.Spec.Sync = sync
 	}
-	switch req.GetLockOrder() {
-	case pb.LockOrder_LOCK_ORDER_UNSPECIFIED:
+	order, orderOK := vocab.LockOrders.Kind(req.GetLockOrder())
+	switch {
+	case req.GetLockOrder() == pb.LockOrder_LOCK_ORDER_UNSPECIFIED:
 		if transfer {
 			return invalid("lock_order", "is required for WORKLOAD_TRANSFER: LOCK_ORDER_ORDERED or LOCK_ORDER_TRY")
 		}
-	case pb.LockOrder_LOCK_ORDER_ORDERED, pb.LockOrder_LOCK_ORDER_TRY:
-		if !transfer {
-			return invalid("lock_order", "is %v but applies only to WORKLOAD_TRANSFER", req.GetLockOrder())
-		}
-		j.Spec.LockOrder = workload.LockOrder(req.GetLockOrder())
-	default:
+	case !orderOK:
 		return invalid("lock_order", "is %v; must be LOCK_ORDER_ORDERED or LOCK_ORDER_TRY", req.GetLockOrder())
+	case !transfer:
+		return invalid("lock_order", "is %v but applies only to WORKLOAD_TRANSFER", req.GetLockOrder())
+	default:
+		j.Spec.LockOrder = order
 	}
 	acc := req.GetAccounts()
 	switch {

@@ -23,5 +23,5 @@ func (goroutinePerTask) Run(ctx context.Context, job Job) (Result, error) {
 		go t.spawned(ctx, i, &wg)
 	}
 	wg.Wait()
-	return t.result(ctx)
+	return t.result()
 }

@@ -3,7 +3,6 @@ package strategies
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 )
 
 // pipeline runs a job as producer → stage workers → collector over bounded
@@ -11,7 +10,12 @@ import (
 // the I/O half and the CPU half of a mixed task overlap across tasks: up to
 // len(job.Stages) × workers stage executions run at once, at most workers in
 // any one stage. The collector is the calling goroutine. It starts
-// 1 + len(job.Stages) × min(workers, tasks) goroutines per job.
+// 1 + len(job.Stages) × (1 + min(workers, tasks)) goroutines per job: the
+// producer, and per stage its workers and the goroutine that waits for them.
+//
+// Shutdown flows down the pipeline one way: the producer closes its output
+// when it has fed every task, and each stage closes its output once its
+// workers have drained their input (wg.Wait(); close(out)).
 type pipeline struct{ workers int }
 
 // item is one task travelling down the pipeline.
@@ -28,54 +32,55 @@ func (p pipeline) Run(ctx context.Context, job Job) (Result, error) {
 	wg.Go(func() {
 		defer close(src)
 		feed(ctx, t, job.Tasks, func(i int) bool {
+			v, err := t.seed(i)
+			if err != nil {
+				t.fail(ctx, i, err)
+				return true
+			}
 			select {
-			case src <- item{task: i, v: t.seed(i)}:
+			case src <- item{task: i, v: v}:
 				return true
 			case <-ctx.Done():
 				return false
 			}
 		})
 	})
-	var next chan item = src
+	next := src
 	for _, s := range job.Stages {
-		in, out := next, make(chan item, queueDepth(p.workers))
-		n := min(p.workers, job.Tasks)
-		var running atomic.Int32
-		running.Store(int32(n))
-		for range n {
-			wg.Go(func() {
-				// The last worker of a stage to finish closes its output:
-				// shutdown flows down the pipeline, input before output.
-				defer func() {
-					if running.Add(-1) == 0 {
-						close(out)
-					}
-				}()
-				// Workers drain their input even once ctx is done, so that
-				// no upstream sender blocks; cancelled items are counted
-				// and dropped. Failed items are dropped too.
-				for it := range in {
-					if ctx.Err() != nil {
-						t.skip(1)
-						continue
-					}
-					v, err := t.stage(ctx, s, it.task, it.v)
-					if err != nil {
-						t.fail(ctx, it.task, err)
-						continue
-					}
-					out <- item{task: it.task, v: v}
-				}
-			})
-		}
-		if n == 0 {
-			close(out)
-		}
+		out := make(chan item, queueDepth(p.workers))
+		in, n := next, min(p.workers, job.Tasks)
+		wg.Go(func() { p.stage(ctx, t, s, n, in, out) })
 		next = out
 	}
 	for it := range next {
-		t.complete(it.task, it.v)
+		t.complete(ctx, it.task, it.v)
 	}
 	wg.Wait()
-	return t.result(ctx)
+	return t.result()
+}
+
+// stage runs n workers of stage s from in to out and closes out once they
+// have all returned. Workers drain in even once ctx is done, so that no
+// upstream sender blocks; cancelled items are counted and dropped, and so
+// are failed ones.
+func (pipeline) stage(ctx context.Context, t *tally, s Stage, n int, in <-chan item, out chan<- item) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			for it := range in {
+				if ctx.Err() != nil {
+					t.skip(1)
+					continue
+				}
+				v, err := t.stage(ctx, s, it.task, it.v)
+				if err != nil {
+					t.fail(ctx, it.task, err)
+					continue
+				}
+				out <- item{task: it.task, v: v}
+			}
+		})
+	}
+	wg.Wait()
+	close(out)
 }

@@ -42,7 +42,7 @@ func (p pool) Run(ctx context.Context, job Job) (Result, error) {
 	// Shutdown order: close the input, wait for the workers.
 	close(tasks)
 	wg.Wait()
-	return t.result(ctx)
+	return t.result()
 }
 
 // feed offers tasks 0..n-1 to send in order until send refuses one, then

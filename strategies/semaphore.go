@@ -28,7 +28,7 @@ func (s sem) Run(ctx context.Context, job Job) (Result, error) {
 		return true
 	})
 	wg.Wait()
-	return t.result(ctx)
+	return t.result()
 }
 
 // spawned runs task i on its own goroutine and releases its slot. A go

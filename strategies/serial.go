@@ -16,5 +16,5 @@ func (serial) Run(ctx context.Context, job Job) (Result, error) {
 		}
 		t.task(ctx, i)
 	}
-	return t.result(ctx)
+	return t.result()
 }

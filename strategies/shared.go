@@ -114,7 +114,7 @@ func (s sharedSerial) Run(ctx context.Context, job Job) (Result, error) {
 		t.task(ctx, i)
 		return true
 	})
-	return t.result(ctx)
+	return t.result()
 }
 
 // sharedPool is a pool whose workers outlive jobs: every job sharing it
@@ -161,7 +161,7 @@ func (p *sharedPool) Run(ctx context.Context, job Job) (Result, error) {
 	// The job's tasks run on the pool's workers; Run returns once they
 	// have all ended, so nothing of the job outlives the call.
 	done.Wait()
-	return t.result(ctx)
+	return t.result()
 }
 
 // close stops the workers once the queue drains and waits for them.

@@ -34,23 +34,6 @@ const (
 // Kinds lists every strategy, in a stable order.
 var Kinds = []Kind{Serial, GoroutinePerTask, Pool, Semaphore, Pipeline}
 
-// String returns the lowercase name used on the command line and in CSV files.
-func (k Kind) String() string {
-	switch k {
-	case Serial:
-		return "serial"
-	case GoroutinePerTask:
-		return "goroutine-per-task"
-	case Pool:
-		return "pool"
-	case Semaphore:
-		return "semaphore"
-	case Pipeline:
-		return "pipeline"
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
-
 // Stage is one step of a task: it receives the task index and the previous
 // stage's output (the job's Seed for the first stage) and returns its own.
 // It must return promptly, with ctx.Err() or an error wrapping it, once ctx is

@@ -11,8 +11,9 @@ import (
 
 // tally accumulates a job's outcome from many goroutines.
 type tally struct {
-	job   Job
-	start time.Time
+	job    Job
+	parent context.Context // the caller's context, for Run's error
+	start  time.Time
 
 	completed, failed, cancelled atomic.Int64
 	checksum                     atomic.Uint64
@@ -27,7 +28,7 @@ type tally struct {
 // begin derives the job context and returns the tally. The caller must call
 // the returned cancel function.
 func begin(ctx context.Context, job Job) (context.Context, *tally, context.CancelFunc) {
-	t := &tally{job: job, start: time.Now()}
+	t := &tally{job: job, parent: ctx, start: time.Now()}
 	ctx, cancel := context.WithCancel(ctx)
 	if job.FailFast {
 		t.abort = cancel
@@ -55,20 +56,37 @@ func (t *tally) leave() { t.cur.Add(-1) }
 func (t *tally) stage(ctx context.Context, s Stage, i int, in uint64) (out uint64, err error) {
 	t.enter()
 	defer t.leave()
-	defer func() {
-		if r := recover(); r != nil {
-			err = &TaskError{Task: i, Panic: true, Err: fmt.Errorf("%v", r)}
-		}
-	}()
+	defer recovered(i, &err)
 	return s(ctx, i, in)
 }
 
-// seed returns the first stage's input of task i.
-func (t *tally) seed(i int) uint64 {
-	if t.job.Seed == nil {
-		return 0
+// recovered turns a panic of task i into *err, a TaskError with Panic set.
+// It must be called directly by a deferred statement.
+func recovered(i int, err *error) {
+	if r := recover(); r != nil {
+		*err = &TaskError{Task: i, Panic: true, Err: fmt.Errorf("%v", r)}
 	}
-	return t.job.Seed(i)
+}
+
+// seed returns the first stage's input of task i; a panic of Job.Seed is
+// the task's error, so that it cannot end the goroutine running the task (a
+// server-scope pool's worker outlives jobs).
+func (t *tally) seed(i int) (v uint64, err error) {
+	if t.job.Seed == nil {
+		return 0, nil
+	}
+	defer recovered(i, &err)
+	return t.job.Seed(i), nil
+}
+
+// fold returns completed task i's contribution to the checksum; a panic of
+// Job.Fold is the task's error, as for seed.
+func (t *tally) fold(i int, out uint64) (v uint64, err error) {
+	if t.job.Fold == nil {
+		return out, nil
+	}
+	defer recovered(i, &err)
+	return t.job.Fold(i, out), nil
 }
 
 // task runs every stage of task i in order and records its outcome.
@@ -77,15 +95,18 @@ func (t *tally) task(ctx context.Context, i int) {
 		t.cancelled.Add(1)
 		return
 	}
-	v := t.seed(i)
+	v, err := t.seed(i)
+	if err != nil {
+		t.fail(ctx, i, err)
+		return
+	}
 	for _, s := range t.job.Stages {
-		var err error
 		if v, err = t.stage(ctx, s, i, v); err != nil {
 			t.fail(ctx, i, err)
 			return
 		}
 	}
-	t.complete(i, v)
+	t.complete(ctx, i, v)
 }
 
 // spawned runs task i on a goroutine of its own and marks it done in wg.
@@ -96,12 +117,15 @@ func (t *tally) spawned(ctx context.Context, i int, wg *sync.WaitGroup) {
 	t.task(ctx, i)
 }
 
-// complete records task i as completed with output out.
-func (t *tally) complete(i int, out uint64) {
-	if t.job.Fold != nil {
-		out = t.job.Fold(i, out)
+// complete records task i as completed with output out, or as failed when
+// Job.Fold panics on it.
+func (t *tally) complete(ctx context.Context, i int, out uint64) {
+	v, err := t.fold(i, out)
+	if err != nil {
+		t.fail(ctx, i, err)
+		return
 	}
-	t.checksum.Add(out)
+	t.checksum.Add(v)
 	t.completed.Add(1)
 }
 
@@ -130,8 +154,9 @@ func (t *tally) fail(ctx context.Context, i int, err error) {
 // skip records n tasks that never started because the job was cancelled.
 func (t *tally) skip(n int) { t.cancelled.Add(int64(n)) }
 
-// result returns the job's Result and Run's error given the caller's ctx.
-func (t *tally) result(parent context.Context) (Result, error) {
+// result returns the job's Result and Run's error: the caller's context's
+// error when it ended the job before every task ran.
+func (t *tally) result() (Result, error) {
 	r := Result{
 		Completed:   int(t.completed.Load()),
 		Failed:      int(t.failed.Load()),
@@ -156,8 +181,8 @@ func (t *tally) result(parent context.Context) (Result, error) {
 	switch {
 	case t.job.FailFast && r.FirstFailure != nil:
 		return r, fmt.Errorf("%w: %w", ErrAborted, r.FirstFailure)
-	case parent.Err() != nil && r.Completed+r.Failed < t.job.Tasks:
-		return r, parent.Err()
+	case t.parent.Err() != nil && r.Completed+r.Failed < t.job.Tasks:
+		return r, t.parent.Err()
 	}
 	return r, nil
 }

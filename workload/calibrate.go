@@ -2,13 +2,15 @@ package workload
 
 import (
 	"context"
-	"slices"
 	"time"
+
+	"github.com/montanaflynn/stats"
 )
 
 // Calibrate measures the cost of one Chain step on one core, in nanoseconds.
 // It times rounds of Chain of about 5 ms each and returns the median of the
-// per-step costs, so a preempted round does not skew it. It runs on the
+// per-step costs (the mean of the middle two for an even number of rounds),
+// so a preempted round does not skew it. It runs on the
 // calling goroutine for about rounds × 5 ms; rounds below 1 count as 1.
 func Calibrate(rounds int) float64 {
 	rounds = max(rounds, 1)
@@ -23,6 +25,6 @@ func Calibrate(rounds int) float64 {
 		_, _ = Chain(context.Background(), uint64(r), n)
 		costs[r] = float64(time.Since(start).Nanoseconds()) / float64(n)
 	}
-	slices.Sort(costs)
-	return costs[len(costs)/2]
+	m, _ := stats.Median(costs) // never empty: rounds ≥ 1
+	return m
 }

@@ -21,23 +21,6 @@ const (
 	SyncNone                    // an atomic load then a separate store: loses updates, races with nothing
 )
 
-// String returns the lowercase name used on the command line and in CSV files.
-func (s Sync) String() string {
-	switch s {
-	case SyncMutex:
-		return "mutex"
-	case SyncAtomic:
-		return "atomic"
-	case SyncSharded:
-		return "sharded"
-	case SyncChannel:
-		return "channel"
-	case SyncNone:
-		return "none"
-	}
-	return fmt.Sprintf("Sync(%d)", int(s))
-}
-
 // LockOrder is how Transfer tasks take two accounts' locks.
 type LockOrder int
 
@@ -46,17 +29,6 @@ const (
 	LockOrdered LockOrder = iota + 1 // lower account id first: deadlock-free
 	LockTry                          // source, then try-lock the destination; back off and retry
 )
-
-// String returns the lowercase name used on the command line and in CSV files.
-func (o LockOrder) String() string {
-	switch o {
-	case LockOrdered:
-		return "ordered"
-	case LockTry:
-		return "try"
-	}
-	return fmt.Sprintf("LockOrder(%d)", int(o))
-}
 
 // Outcome is what a job's shared state shows once its tasks have ended.
 type Outcome struct {

@@ -25,23 +25,6 @@ const (
 	Transfer                 // transfers between locked accounts under a LockOrder
 )
 
-// String returns the lowercase name used on the command line and in CSV files.
-func (k Kind) String() string {
-	switch k {
-	case CPU:
-		return "cpu"
-	case IO:
-		return "io"
-	case Mixed:
-		return "mixed"
-	case Counter:
-		return "counter"
-	case Transfer:
-		return "transfer"
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
-
 // Spec describes the tasks of one job.
 type Spec struct {
 	Kind          Kind

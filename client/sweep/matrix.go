@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/internal/vocab/word"
 )
 
 // Matrix is a sweep plan: values per axis, whose product is the sweep's
@@ -143,10 +144,10 @@ func (m *Matrix) fillDefaults() {
 		m.Strategies = append([]string(nil), client.StrategyNames...)
 	}
 	if len(m.Workloads) == 0 {
-		m.Workloads = []string{"cpu"}
+		m.Workloads = []string{word.WorkloadCPU}
 	}
 	if len(m.Scopes) == 0 {
-		m.Scopes = []string{"job"}
+		m.Scopes = []string{word.ScopeJob}
 	}
 	if len(m.Tasks) == 0 {
 		m.Tasks = []uint32{16}
@@ -164,19 +165,19 @@ func (m *Matrix) fillDefaults() {
 	// their one empty form, as for the load axis below.
 	if len(m.Syncs) == 0 {
 		m.Syncs = nil
-		if slices.Contains(m.Workloads, "counter") {
+		if slices.Contains(m.Workloads, word.WorkloadCounter) {
 			m.Syncs = append([]string(nil), client.SyncNames...)
 		}
 	}
 	if len(m.LockOrders) == 0 {
 		m.LockOrders = nil
-		if slices.Contains(m.Workloads, "transfer") {
+		if slices.Contains(m.Workloads, word.WorkloadTransfer) {
 			m.LockOrders = append([]string(nil), client.LockOrderNames...)
 		}
 	}
 	if len(m.Accounts) == 0 {
 		m.Accounts = nil
-		if slices.Contains(m.Workloads, "transfer") {
+		if slices.Contains(m.Workloads, word.WorkloadTransfer) {
 			m.Accounts = []uint32{defaultAccounts}
 		}
 	}
@@ -251,7 +252,7 @@ func (m *Matrix) check() error {
 	for _, need := range []struct {
 		workload, axis string
 		n              int
-	}{{"counter", "syncs", len(m.Syncs)}, {"transfer", "lock_orders", len(m.LockOrders)}, {"transfer", "accounts", len(m.Accounts)}} {
+	}{{word.WorkloadCounter, "syncs", len(m.Syncs)}, {word.WorkloadTransfer, "lock_orders", len(m.LockOrders)}, {word.WorkloadTransfer, "accounts", len(m.Accounts)}} {
 		if need.n == 0 && slices.Contains(m.Workloads, need.workload) {
 			return fmt.Errorf("matrix: %s: empty, but workloads lists %s, which needs at least one", need.axis, need.workload)
 		}

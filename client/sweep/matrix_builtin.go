@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/internal/vocab/word"
 )
 
 // BuiltinMatrixNames lists the names [BuiltinMatrix] knows. It is shared:
@@ -46,7 +47,7 @@ var BuiltinMatrixNames = []string{"smoke", "default", "shared"}
 func BuiltinMatrix(name string) (*Matrix, error) {
 	m := &Matrix{
 		Strategies:    append([]string(nil), client.StrategyNames...),
-		Scopes:        []string{"job"},
+		Scopes:        []string{word.ScopeJob},
 		Tasks:         []uint32{16},
 		Parallelism:   []uint32{4},
 		CPUIterations: []uint64{2000},
@@ -54,15 +55,15 @@ func BuiltinMatrix(name string) (*Matrix, error) {
 	}
 	switch name {
 	case "smoke":
-		m.Workloads = []string{"cpu", "io"}
+		m.Workloads = []string{word.WorkloadCPU, word.WorkloadIO}
 		m.Concurrency = []int{4}
 		m.Duration, m.Warmup, m.TrialsPerCell = "1s", "200ms", 1
 	case "default":
-		m.Workloads = []string{"cpu", "io", "mixed"}
+		m.Workloads = []string{word.WorkloadCPU, word.WorkloadIO, word.WorkloadMixed}
 		m.Concurrency = []int{1, 2, 4, 8, 16, 32}
 		m.Duration, m.Warmup, m.TrialsPerCell = "700ms", "150ms", 6
 	case "shared":
-		m.Workloads = []string{"counter", "transfer"}
+		m.Workloads = []string{word.WorkloadCounter, word.WorkloadTransfer}
 		m.CPUIterations = []uint64{1000}
 		m.Syncs = append([]string(nil), client.SyncNames...)
 		m.LockOrders = append([]string(nil), client.LockOrderNames...)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/term"
 )
 
 // Progress is what a sweep's progress display shows at one moment:
@@ -133,16 +135,12 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// IsTerminal reports whether w is a character device such as a terminal,
-// the test [Run] uses to choose between a redrawn line and plain lines.
-// Only an *os.File can be one.
+// IsTerminal reports whether w is a terminal (golang.org/x/term: not any
+// character device, so /dev/null is not one), the test [Run] uses to choose
+// between a redrawn line and plain lines. Only an *os.File can be one.
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // TerminalWidth returns the COLUMNS environment variable when it holds a

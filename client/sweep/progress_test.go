@@ -51,3 +51,16 @@ func TestIsTerminal(t *testing.T) {
 		t.Error("IsTerminal(*bytes.Buffer) = true")
 	}
 }
+
+// TestIsTerminalDevNull checks that /dev/null, a character device, is not a
+// terminal: progress written there is plain lines, not redrawn ones.
+func TestIsTerminalDevNull(t *testing.T) {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if sweep.IsTerminal(f) {
+		t.Errorf("IsTerminal(%s) = true", os.DevNull)
+	}
+}

@@ -39,7 +39,7 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.PrintDefaults()
 	}
 	out := fs.String("out", ".", "write compare.csv and compare.html into this `folder`")
-	rest, err := parseFlagsAnywhere(fs, args)
+	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
@@ -82,27 +82,4 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 			rest[0], rest[1], len(cmp.OnlyA), len(cmp.OnlyB))
 	}
 	return nil
-}
-
-// parseFlagsAnywhere parses args with fs, accepting flags after the
-// positional arguments too (`compare A B --out DIR`), and returns the
-// positional arguments in order. After "--" every argument is positional.
-func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		// fs.Parse stops at the first positional argument, or just after a
-		// "--", which it consumes.
-		next := len(args) - fs.NArg()
-		if next > 0 && args[next-1] == "--" {
-			return append(rest, fs.Args()...), nil
-		}
-		if fs.NArg() == 0 {
-			return rest, nil
-		}
-		rest = append(rest, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }

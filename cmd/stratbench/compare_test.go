@@ -108,7 +108,7 @@ func TestCompareCmdErrors(t *testing.T) {
 		{"three inputs", []string{a, a, a}, true, "got 3 arguments"},
 		{"missing", []string{a, filepath.Join(a, "nope")}, false, "nope"},
 		{"nothing in common", []string{a, other, "--out", t.TempDir()}, false, "no cell in common (2 and 1 cells)"},
-		{"bad flag", []string{"--bogus", a, a}, false, "bogus"},
+		{"bad flag", []string{"--bogus", a, a}, true, "bogus"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,7 +142,7 @@ func TestParseFlagsAnywhere(t *testing.T) {
 	for _, tt := range tests {
 		fs := newTestFlagSet()
 		out := fs.String("out", "", "")
-		rest, err := parseFlagsAnywhere(fs, tt.args)
+		rest, err := parseFlags(fs, tt.args)
 		if err != nil {
 			t.Fatalf("%q: %v", tt.args, err)
 		}

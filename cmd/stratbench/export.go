@@ -33,7 +33,7 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	format := fs.String("format", "benchfmt", "output `format`; only benchfmt")
 	out := fs.String("out", "", "write to this `file` instead of standard output")
-	rest, err := parseFlagsAnywhere(fs, args)
+	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}

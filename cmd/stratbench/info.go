@@ -31,11 +31,8 @@ func infoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	var conn connFlags
 	conn.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if err := parseFlagsOnly(fs, args); err != nil {
+		return err
 	}
 	s, err := conn.connect(ctx, stderr)
 	if err != nil {

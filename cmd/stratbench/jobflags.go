@@ -10,7 +10,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/stratbench/stratbench/client"
+	"github.com/stratbench/stratbench/internal/vocab"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
@@ -37,9 +37,9 @@ const defaultAccounts = 8
 
 // register defines the job flags on fs.
 func (j *jobFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&j.strategy, "strategy", "pool", "how a job's tasks are scheduled: "+strings.Join(client.StrategyNames, "|"))
-	fs.StringVar(&j.workload, "workload", "cpu", "what each task does: "+strings.Join(client.WorkloadNames, "|"))
-	fs.StringVar(&j.scope, "scope", "job", "where the strategy's limit lives: "+strings.Join(client.ScopeNames, "|"))
+	fs.StringVar(&j.strategy, "strategy", vocab.Name(pb.Strategy_STRATEGY_POOL), "how a job's tasks are scheduled: "+strings.Join(vocab.Words[pb.Strategy](), "|"))
+	fs.StringVar(&j.workload, "workload", vocab.Name(pb.Workload_WORKLOAD_CPU), "what each task does: "+strings.Join(vocab.Words[pb.Workload](), "|"))
+	fs.StringVar(&j.scope, "scope", vocab.Name(pb.Scope_SCOPE_JOB), "where the strategy's limit lives: "+strings.Join(vocab.Words[pb.Scope](), "|"))
 	fs.UintVar(&j.tasks, "tasks", 16, "tasks per job")
 	fs.UintVar(&j.parallelism, "parallelism", 4, "most tasks of a job at once; 0 means the server's GOMAXPROCS")
 	fs.Uint64Var(&j.cpuIterations, "cpu-iterations", 2000,
@@ -49,10 +49,10 @@ func (j *jobFlags) register(fs *flag.FlagSet) {
 	fs.UintVar(&j.panicEvery, "panic-every", 0, "task i panics when (i+1) % N == 0; 0 means never")
 	fs.BoolVar(&j.failFast, "fail-fast", false, "the first task failure ends the RPC with ABORTED (--error-policy fail-fast)")
 	fs.StringVar(&j.errorPolicy, "error-policy", "",
-		"what a task failure does: "+strings.Join(client.ErrorPolicyNames, "|")+"; default fail-fast with --fail-fast, else collect-all")
-	fs.StringVar(&j.sync, "sync", "", "counter workload (required): how the shared counter is updated: "+strings.Join(client.SyncNames, "|"))
+		"what a task failure does: "+strings.Join(vocab.Words[pb.ErrorPolicy](), "|")+"; default fail-fast with --fail-fast, else collect-all")
+	fs.StringVar(&j.sync, "sync", "", "counter workload (required): how the shared counter is updated: "+strings.Join(vocab.Words[pb.Sync](), "|"))
 	fs.UintVar(&j.accounts, "accounts", defaultAccounts, "transfer workload: number of accounts, at least 2")
-	fs.StringVar(&j.lockOrder, "lock-order", "", "transfer workload (required): how a transfer takes two locks: "+strings.Join(client.LockOrderNames, "|"))
+	fs.StringVar(&j.lockOrder, "lock-order", "", "transfer workload (required): how a transfer takes two locks: "+strings.Join(vocab.Words[pb.LockOrder](), "|"))
 }
 
 // request returns the job as a RunRequest. The CPU iterations are sent
@@ -63,15 +63,15 @@ func (j *jobFlags) register(fs *flag.FlagSet) {
 // ignored, and --error-policy must agree with --fail-fast. Errors name the
 // flag and the limit.
 func (j *jobFlags) request(set map[string]bool) (*pb.RunRequest, error) {
-	strategy, err := client.ParseStrategy(j.strategy)
+	strategy, err := vocab.Parse[pb.Strategy]("strategy", j.strategy)
 	if err != nil {
 		return nil, fmt.Errorf("--strategy: %w", err)
 	}
-	workload, err := client.ParseWorkload(j.workload)
+	workload, err := vocab.Parse[pb.Workload]("workload", j.workload)
 	if err != nil {
 		return nil, fmt.Errorf("--workload: %w", err)
 	}
-	scope, err := client.ParseScope(j.scope)
+	scope, err := vocab.Parse[pb.Scope]("scope", j.scope)
 	if err != nil {
 		return nil, fmt.Errorf("--scope: %w", err)
 	}
@@ -125,7 +125,7 @@ func (j *jobFlags) errorPolicyInto(req *pb.RunRequest, set map[string]bool) erro
 	if !set["error-policy"] {
 		return nil
 	}
-	p, err := client.ParseErrorPolicy(j.errorPolicy)
+	p, err := vocab.Parse[pb.ErrorPolicy]("error policy", j.errorPolicy)
 	if err != nil {
 		return fmt.Errorf("--error-policy: %w", err)
 	}
@@ -143,28 +143,29 @@ func (j *jobFlags) sharedInto(req *pb.RunRequest, set map[string]bool) error {
 	w := req.GetWorkload()
 	counter, transfer := w == pb.Workload_WORKLOAD_COUNTER, w == pb.Workload_WORKLOAD_TRANSFER
 	for _, f := range []struct {
-		flag, workload string
-		uses           bool
-	}{{"sync", "counter", counter}, {"lock-order", "transfer", transfer}, {"accounts", "transfer", transfer}} {
+		flag     string
+		workload pb.Workload
+		uses     bool
+	}{{"sync", pb.Workload_WORKLOAD_COUNTER, counter}, {"lock-order", pb.Workload_WORKLOAD_TRANSFER, transfer}, {"accounts", pb.Workload_WORKLOAD_TRANSFER, transfer}} {
 		if set[f.flag] && !f.uses {
-			return fmt.Errorf("--%s applies only to --workload %s, not %s", f.flag, f.workload, client.WorkloadName(w))
+			return fmt.Errorf("--%s applies only to --workload %s, not %s", f.flag, vocab.Name(f.workload), vocab.Name(w))
 		}
 	}
 	switch {
 	case counter:
 		if !set["sync"] {
-			return fmt.Errorf("--sync is required for --workload counter: one of %s", strings.Join(client.SyncNames, ", "))
+			return fmt.Errorf("--sync is required for --workload %s: one of %s", vocab.Name(w), strings.Join(vocab.Words[pb.Sync](), ", "))
 		}
-		s, err := client.ParseSync(j.sync)
+		s, err := vocab.Parse[pb.Sync]("sync", j.sync)
 		if err != nil {
 			return fmt.Errorf("--sync: %w", err)
 		}
 		req.Sync = s
 	case transfer:
 		if !set["lock-order"] {
-			return fmt.Errorf("--lock-order is required for --workload transfer: one of %s", strings.Join(client.LockOrderNames, ", "))
+			return fmt.Errorf("--lock-order is required for --workload %s: one of %s", vocab.Name(w), strings.Join(vocab.Words[pb.LockOrder](), ", "))
 		}
-		o, err := client.ParseLockOrder(j.lockOrder)
+		o, err := vocab.Parse[pb.LockOrder]("lock order", j.lockOrder)
 		if err != nil {
 			return fmt.Errorf("--lock-order: %w", err)
 		}

@@ -111,14 +111,6 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
-// parseError marks a flag-parsing error as a usage error; -h stays ErrHelp.
-func parseError(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	return usageError{err}
-}
-
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: stratbench COMMAND [flags]")
 	fmt.Fprintln(w, "\ncommands:")

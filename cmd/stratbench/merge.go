@@ -30,7 +30,7 @@ func mergeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 			"result folder: results.csv, hist/, hosts.json.")
 		fs.PrintDefaults()
 	}
-	rest, err := parseFlagsAnywhere(fs, args)
+	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}

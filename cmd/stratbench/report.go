@@ -33,13 +33,14 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		fs.PrintDefaults()
 	}
 	out := fs.String("out", "", "write into this `folder` instead of beside the first input")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if len(rest) == 0 {
 		return usageError{errors.New("give at least one result folder or CSV file")}
 	}
-	srcs, err := record.LoadSources(fs.Args()...)
+	srcs, err := record.LoadSources(rest...)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

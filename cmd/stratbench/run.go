@@ -117,11 +117,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err e
 	lf.register(fs)
 	out := fs.String("out", "", "append one row per trial to this CSV `file` and save histograms beside it")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if err := parseFlagsOnly(fs, args); err != nil {
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

@@ -32,11 +32,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	insecureFlag := fs.Bool("insecure", false, "allow a non-loopback --addr without TLS and a token (trusted networks only; see SECURITY.md)")
 	limits := server.DefaultLimits()
 	limits.RegisterFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	if err := parseFlagsOnly(fs, args); err != nil {
+		return err
 	}
 	if err := checkServeFlags(limits, *grace, *rounds); err != nil {
 		return usageError{err}

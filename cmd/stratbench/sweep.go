@@ -38,11 +38,8 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	matrix := fs.String("matrix", "default", "a built-in matrix ("+strings.Join(sweep.BuiltinMatrixNames, ", ")+") or a JSON matrix `file` (see sweep.Matrix)")
 	reports := fs.String("reports", "reports", "`folder` in which to make the report folder")
 	resume := fs.String("resume", "", "complete the sweep in this report `folder`, with its matrix.json")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("sweep: unexpected argument %q", fs.Arg(0))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

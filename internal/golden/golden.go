@@ -16,7 +16,13 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // -update it first rewrites the file with got.
 func Check(t testing.TB, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	CheckPath(t, filepath.Join("testdata", name), got)
+}
+
+// CheckPath is Check for a file at path, relative to the test's package
+// directory, outside testdata/: a generated source file kept fresh by a test.
+func CheckPath(t testing.TB, path string, got []byte) {
+	t.Helper()
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)

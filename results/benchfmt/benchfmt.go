@@ -3,6 +3,7 @@ package benchfmt
 import (
 	"fmt"
 	"github.com/stratbench/stratbench/internal/errwriter"
+	"github.com/stratbench/stratbench/internal/vocab/word"
 	"io"
 	"strconv"
 	"strings"
@@ -114,11 +115,11 @@ func Name(r record.Row) string {
 	part("scope", r.Scope)
 	part("tasks", strconv.Itoa(r.Tasks))
 	part("parallelism", strconv.Itoa(r.Parallelism))
-	shared := r.Workload == "counter" || r.Workload == "transfer"
-	if r.Workload != "io" {
+	shared := r.Workload == word.WorkloadCounter || r.Workload == word.WorkloadTransfer
+	if r.Workload != word.WorkloadIO {
 		part("iterations", strconv.FormatUint(r.CPUIterations, 10))
 	}
-	if r.Workload != "cpu" && !shared {
+	if r.Workload != word.WorkloadCPU && !shared {
 		part("io", record.FormatFloat(r.IOLatencyMs)+"ms")
 	}
 	if r.Mode == "open" {

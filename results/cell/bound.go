@@ -1,6 +1,10 @@
 package cell
 
-import "math"
+import (
+	"math"
+
+	"github.com/stratbench/stratbench/internal/vocab/word"
+)
 
 // BoundParams are what a cell's throughput bound depends on: its job, the
 // server's CPU figures and how many jobs the load keeps in flight.
@@ -99,20 +103,20 @@ func Bound(p BoundParams) float64 {
 		return 0
 	}
 	switch p.Workload {
-	case "cpu", "io", "mixed":
+	case word.WorkloadCPU, word.WorkloadIO, word.WorkloadMixed:
 	default:
 		return 0
 	}
 	// cpu and io are one task's CPU time on one core and its wait, in
 	// seconds; 0 for a half the workload does not have.
 	var cpu, io float64
-	if p.Workload != "io" && p.CPUIterations > 0 {
+	if p.Workload != word.WorkloadIO && p.CPUIterations > 0 {
 		if p.ServerGOMAXPROCS <= 0 || !(p.ServerNsPerIteration > 0) {
 			return 0
 		}
 		cpu = float64(p.CPUIterations) * p.ServerNsPerIteration / 1e9
 	}
-	if p.Workload != "cpu" && p.IOLatencyMs > 0 {
+	if p.Workload != word.WorkloadCPU && p.IOLatencyMs > 0 {
 		io = p.IOLatencyMs / 1000
 	}
 	cores := float64(p.ServerGOMAXPROCS)
@@ -131,7 +135,7 @@ func Bound(p BoundParams) float64 {
 // mixed work of wait io and chain cpu (seconds), S tasks at once, before
 // the cores' limit; see Bound.
 func mixedStrategyBound(p BoundParams, s, io, cpu float64) float64 {
-	if p.Strategy != "pipeline" {
+	if p.Strategy != word.StrategyPipeline {
 		return s / (io + cpu)
 	}
 	workers := s / p.JobsInFlight // min(parallelism, tasks), per job
@@ -150,20 +154,20 @@ func slotsAtOnce(p BoundParams) float64 {
 	if par == 0 {
 		par = float64(p.ServerGOMAXPROCS)
 	}
-	server := p.Scope == "server"
+	server := p.Scope == word.ScopeServer
 	switch p.Strategy {
-	case "serial":
+	case word.StrategySerial:
 		if server {
 			return 1
 		}
 		return j
-	case "goroutine-per-task":
+	case word.StrategyGoroutinePerTask:
 		return tasks * j
-	case "pool", "semaphore", "pipeline":
+	case word.StrategyPool, word.StrategySemaphore, word.StrategyPipeline:
 		if par <= 0 {
 			return 0
 		}
-		if server && p.Strategy != "pipeline" {
+		if server && p.Strategy != word.StrategyPipeline {
 			return math.Min(par, tasks*j)
 		}
 		return math.Min(par, tasks) * j

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/stratbench/stratbench/internal/vocab/word"
 )
 
 // Label names a cell for people, shortly: strategy/workload (then
@@ -26,7 +28,7 @@ func Label(c Summary) string {
 	if c.Accounts > 0 {
 		fmt.Fprintf(&b, "/%d-accounts", c.Accounts)
 	}
-	if c.Scope == "server" {
+	if c.Scope == word.ScopeServer {
 		b.WriteString("/server")
 	}
 	fmt.Fprintf(&b, " t=%d p=%d", c.Tasks, c.Parallelism)

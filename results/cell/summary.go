@@ -8,6 +8,7 @@ import (
 
 	mstats "github.com/montanaflynn/stats"
 
+	"github.com/stratbench/stratbench/internal/vocab/word"
 	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/results/stats"
 	"github.com/stratbench/stratbench/results/usl"
@@ -179,7 +180,7 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	var lost, lostPerJob, retries, retriesPerJob []float64
 	var ioWait, sw50, sw99, ov50, ov99 []float64
 	for _, r := range rows {
-		if r.Workload == "transfer" && !r.InvariantOK {
+		if r.Workload == word.WorkloadTransfer && !r.InvariantOK {
 			c.InvariantBroken++
 		}
 		if !r.Complete {
@@ -311,12 +312,11 @@ func median(xs []float64) float64 {
 
 // lowerMedian returns the lower of the two middle values of xs (the middle
 // one when len(xs) is odd), or 0 when xs is empty: a median that is one of
-// the values.
+// the values, the nearest-rank 50th percentile.
 func lowerMedian(xs []float64) float64 {
-	if len(xs) == 0 {
+	m, err := mstats.PercentileNearestRank(mstats.Float64Data(xs), 50)
+	if err != nil {
 		return 0
 	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[(len(s)-1)/2]
+	return m
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/stratbench/stratbench/internal/vocab/word"
 	"github.com/stratbench/stratbench/results/cell"
 )
 
@@ -23,7 +24,7 @@ const noneColor = "#D55E00"
 // whatever its colour.
 func syncMarker(sync string, x, y, r float64) string {
 	i := slices.Index(syncOrder, sync)
-	if sync == "none" || i < 0 || i > 3 {
+	if sync == word.SyncNone || i < 0 || i > 3 {
 		q := r * 1.1
 		return fmt.Sprintf("M%s %sL%s %sM%s %sL%s %s", num(x-q), num(y-q), num(x+q), num(y+q), num(x-q), num(y+q), num(x+q), num(y-q))
 	}
@@ -83,7 +84,7 @@ func lostUpdatesChart(g counterGroup, x float64, lk map[string]look, label strin
 			title += "; measured by a saturated client"
 		}
 		s.group(title, func() {
-			if c.Sync == "none" {
+			if c.Sync == word.SyncNone {
 				s.path(syncMarker(c.Sync, px, py, 5), "marker none", "stroke", color)
 				return
 			}
@@ -119,7 +120,7 @@ func sharedLegend(s *svg, f frame, cells []cell.Summary, lk map[string]look) {
 	}
 	y += 10
 	for _, sy := range syncs {
-		if sy == "none" {
+		if sy == word.SyncNone {
 			s.path(syncMarker(sy, x+6, y-4, 5), "marker none", "stroke", noneColor)
 			s.text(x+18, y, "start", "legend", "none: loses updates")
 		} else {

@@ -6,29 +6,30 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stratbench/stratbench/internal/vocab/word"
 	"github.com/stratbench/stratbench/results/cell"
 	"github.com/stratbench/stratbench/results/usl"
 )
 
 // strategyOrder is the order of the built-in strategies, from least to most
 // structured; others follow alphabetically.
-var strategyOrder = []string{"serial", "goroutine-per-task", "pool", "semaphore", "pipeline"}
+var strategyOrder = word.StrategyWords
 
 // workloadOrder is the order of the built-in workloads; others follow
 // alphabetically.
-var workloadOrder = []string{"cpu", "io", "mixed", "counter", "transfer"}
+var workloadOrder = word.WorkloadWords
 
 // syncOrder and lockOrderOrder are the orders of the counter workload's
 // sync modes and the transfer workload's lock orders, as the wire enums
 // list them.
 var (
-	syncOrder      = []string{"mutex", "atomic", "sharded", "channel", "none"}
-	lockOrderOrder = []string{"ordered", "try"}
+	syncOrder      = word.SyncWords
+	lockOrderOrder = word.LockOrderWords
 )
 
 // shared reports whether workload w is a shared-state workload, whose
 // cpu_iterations count increments or transfers and which has no I/O wait.
-func shared(w string) bool { return w == "counter" || w == "transfer" }
+func shared(w string) bool { return w == word.WorkloadCounter || w == word.WorkloadTransfer }
 
 // palette is Okabe and Ito's colour-blind-safe qualitative palette, most
 // distinct first, with its yellow last because it is faint on white.
@@ -228,14 +229,14 @@ func (p panel) subtitle() string {
 	k := p.Key
 	parts := []string{plural(k.Tasks, "task") + " per job", fmt.Sprintf("parallelism %d", k.Parallelism)}
 	switch {
-	case k.Workload == "counter":
+	case k.Workload == word.WorkloadCounter:
 		parts = append(parts, fmt.Sprintf("%d increments per task", k.CPUIterations))
-	case k.Workload == "transfer":
+	case k.Workload == word.WorkloadTransfer:
 		parts = append(parts, fmt.Sprintf("%d transfers per task between %d accounts", k.CPUIterations, k.Accounts))
-	case k.Workload != "io":
+	case k.Workload != word.WorkloadIO:
 		parts = append(parts, fmt.Sprintf("%d iterations per task", k.CPUIterations))
 	}
-	if k.Workload != "cpu" && !shared(k.Workload) {
+	if k.Workload != word.WorkloadCPU && !shared(k.Workload) {
 		parts = append(parts, formatMs(k.IOLatencyMs)+" I/O per task")
 	}
 	parts = append(parts, k.Scope+" scope", k.Mode+" loop")

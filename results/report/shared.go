@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"slices"
 
+	"github.com/stratbench/stratbench/internal/vocab/word"
 	"github.com/stratbench/stratbench/results/cell"
 )
 
@@ -48,7 +49,7 @@ type transferRow struct {
 func counterGroups(cells []cell.Summary) []counterGroup {
 	var out []counterGroup
 	for _, c := range cells {
-		if c.Workload != "counter" {
+		if c.Workload != word.WorkloadCounter {
 			continue
 		}
 		k := counterGroupKey{Host: c.Host, Scope: c.Scope, Mode: c.Mode, Tasks: c.Tasks, Parallelism: c.Parallelism,
@@ -120,7 +121,7 @@ func sharedViews(cells []cell.Summary, lk map[string]look, manyHosts bool) []sha
 func transferRows(cells []cell.Summary, lk map[string]look) []transferRow {
 	var ts []cell.Summary
 	for _, c := range cells {
-		if c.Workload == "transfer" {
+		if c.Workload == word.WorkloadTransfer {
 			ts = append(ts, c)
 		}
 	}
