@@ -32,7 +32,10 @@ var BuiltinMatrixNames = []string{"smoke", "default", "shared"}
 //     interval (benchmath's order statistics), and six against six lets
 //     compare reach p = 0.002 (three against three cannot go below 0.1).
 //     540 trials of 0.85 s planned; with the 45 ms a trial took beyond its
-//     plan in the smoke run, about 8.1 minutes on a 2-core host, under 10.
+//     plan in the smoke run, about 8.1 minutes on a 2-core host, under 10
+//     (make bench-report took 8 min 1 s on a busy 2-core host). On a host
+//     so oversubscribed that a c=32 cpu RPC takes longer than the trial
+//     (load average 23 on 2 cores), those trials measure no RPC.
 //   - "shared": the shared-state workloads, every strategy × counter under
 //     each of the five sync modes and transfer between 8 accounts under
 //     both lock orders, × closed-loop concurrency 1, 4 and 16 × 3 trials,
