@@ -24,7 +24,15 @@ import (
 func start(t *testing.T, l server.Limits) (pb.BenchServiceClient, *server.Service, *grpc.ClientConn) {
 	t.Helper()
 	svc := server.New(l, server.Fingerprint(100))
-	gs, _ := server.NewGRPCServer(svc, l)
+	conn := serve(t, svc, l)
+	return pb.NewBenchServiceClient(conn), svc, conn
+}
+
+// serve serves svc over bufconn with limits l and extra server options and
+// returns a connection to it; cleanup stops the server and closes svc.
+func serve(t *testing.T, svc *server.Service, l server.Limits, extra ...grpc.ServerOption) *grpc.ClientConn {
+	t.Helper()
+	gs, _ := server.NewGRPCServer(svc, l, extra...)
 	lis := bufconn.Listen(1 << 20)
 	done := make(chan struct{})
 	go func() {
@@ -43,7 +51,7 @@ func start(t *testing.T, l server.Limits) (pb.BenchServiceClient, *server.Servic
 		<-done
 		svc.Close()
 	})
-	return pb.NewBenchServiceClient(conn), svc, conn
+	return conn
 }
 
 var allStrategies = []pb.Strategy{
