@@ -21,7 +21,7 @@ const lateAfter = time.Millisecond
 const numCodes = int(codes.Unauthenticated) + 1
 
 // maxRecorders bounds the recorders of one trial, and so its memory: about
-// 64 × 68 KB = 4.4 MB of histograms whatever the concurrency.
+// 64 × 102 KB = 6.5 MB of histograms whatever the concurrency.
 const maxRecorders = 64
 
 // openRecorders returns how many recorders an open loop's senders share.
@@ -35,9 +35,9 @@ func openRecorders() int { return min(4*runtime.GOMAXPROCS(0), maxRecorders) }
 // trial has more than maxRecorders. An exclusive recorder (mu nil) is used
 // by one goroutine and takes no lock; a shared one is guarded by mu, held
 // for the few tens of nanoseconds of a record. Recorders are merged into the
-// Trial once every worker has ended. A recorder costs four histograms,
-// about 68 KB, five in open loop; the Errors histogram is allocated on the
-// first error.
+// Trial once every worker has ended. A recorder costs six histograms,
+// about 102 KB, seven in open loop; the Errors histogram is allocated on
+// the first error.
 type recorder struct {
 	mu         *sync.Mutex
 	hist       histogram.Trial
@@ -45,12 +45,14 @@ type recorder struct {
 	requests   uint64 // measured RPCs that ended, ok or not
 	errors     uint64
 	tasks      uint64
-	late       uint64 // measured sends that left more than lateAfter after their intended time
-	clientLate uint64 // the late ones no backlog held
-	backlogged uint64 // measured sends left late by MaxInFlight
-	winOK      uint64 // successes counted by the throughput window
-	winTasks   uint64 // their tasks
-	span       span   // first measured send to last measured end
+	late       uint64        // measured sends that left more than lateAfter after their intended time
+	clientLate uint64        // the late ones no backlog held
+	backlogged uint64        // measured sends left late by MaxInFlight
+	winOK      uint64        // successes counted by the throughput window
+	winTasks   uint64        // their tasks
+	span       span          // first measured send to last measured end
+	ioWait     time.Duration // io_wait_mean × io_waits summed over successful responses
+	ioWaits    uint64
 	shared     sharedCounts
 	byCode     [numCodes]uint64
 	other      map[codes.Code]uint64 // codes beyond Unauthenticated, rare
@@ -152,6 +154,8 @@ func (rs *recorders) get(i int) *recorder {
 			Uncorrected: histogram.New(),
 			Server:      histogram.New(),
 			Queue:       histogram.New(),
+			ServerWait:  histogram.New(),
+			Overhead:    histogram.New(),
 		},
 		win:    rs.win,
 		shared: sharedCounts{transfer: rs.transfer},
@@ -223,7 +227,19 @@ func (r *recorder) record(c rpc, resp *pb.RunResponse, err error) {
 	}
 	r.hist.Latency.Record(latency)
 	r.hist.Uncorrected.Record(c.end - c.sent)
-	r.hist.Server.Record(resp.GetServerTime().AsDuration())
+	server := resp.GetServerTime().AsDuration()
+	if hw := resp.GetHandlerWait(); hw != nil {
+		// The server stamped the request's receipt: server time runs from
+		// there, and the rest of the RPC's own time is overhead.
+		server += hw.AsDuration()
+		r.hist.ServerWait.Record(hw.AsDuration())
+		r.hist.Overhead.Record(max(c.end-c.sent-server, 0))
+	}
+	r.hist.Server.Record(server)
+	if n := resp.GetIoWaits(); n > 0 {
+		r.ioWait += resp.GetIoWaitMean().AsDuration() * time.Duration(n)
+		r.ioWaits += uint64(n)
+	}
 	r.hist.Queue.Record(resp.GetQueueTime().AsDuration())
 	r.tasks += uint64(resp.GetTasksCompleted())
 	r.shared.add(resp)
@@ -246,6 +262,8 @@ func (r *recorder) mergeInto(t *Trial, sp *span) {
 	t.Errors += r.errors
 	t.TasksCompleted += r.tasks
 	t.LateSends += r.late
+	t.IOWaitTotal += r.ioWait
+	t.IOWaits += r.ioWaits
 	t.LostUpdates += r.shared.lost
 	t.LockRetries += r.shared.retries
 	t.InvariantBroken += r.shared.broken

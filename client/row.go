@@ -15,7 +15,10 @@ import (
 // client's. Latency columns come from the merged histograms: mean and
 // percentiles of the successful RPCs' corrected latency, uncorrected_p99 of
 // their latency from the actual send, server and queue percentiles of
-// the responses' server_time and queue_time. lost_updates and
+// the responses' server time (from receipt: handler_wait + server_time)
+// and queue_time, server_wait and overhead percentiles from their
+// histograms (see record.Row.SetLatency), and io_wait_mean_ms the mean
+// measured I/O wait per task (absent, NaN, when the server reported none). lost_updates and
 // lock_retries are the trial's sums, and invariant_ok is true unless a
 // response of a transfer cell reported a broken invariant. error_rate,
 // unsent, p99_all_ms, max_all_ms and send_lag_p99_ms count every measured
@@ -58,6 +61,10 @@ func (t *Trial) Row(runID string, server *pb.InfoResponse, client hostinfo.Finge
 		r.Runtime = RuntimeRow(*f)
 	}
 	r.SetLatency(&t.Hist)
+	r.IOWaitMeanMs = math.NaN()
+	if t.IOWaits > 0 {
+		r.IOWaitMeanMs = ms(t.IOWaitTotal) / float64(t.IOWaits)
+	}
 	if len(t.ErrorsByCode) > 0 {
 		r.ErrorsByCode = make(map[string]uint64, len(t.ErrorsByCode))
 		for c, n := range t.ErrorsByCode {

@@ -84,9 +84,18 @@ type Trial struct {
 	// Hist holds the merged histograms: Latency (successful RPCs, measured
 	// from the intended send time in open loop), Uncorrected (the same RPCs
 	// from their actual send), Errors (failed RPCs, from the intended send
-	// time), Server (server_time) and Queue (queue_time), none of them nil;
-	// SendLag (open loop only) and Unsent (only when some sends never left).
+	// time), Server (server time: handler_wait + server_time when the
+	// server reports handler_wait, server_time alone otherwise), Queue
+	// (queue_time), ServerWait (handler_wait) and Overhead (per successful
+	// RPC, its time from the actual send minus its server time; only for
+	// responses with handler_wait), none of them nil; SendLag (open loop
+	// only) and Unsent (only when some sends never left).
 	Hist histogram.Trial
+	// IOWaitTotal is the sum over successful jobs of io_wait_mean ×
+	// io_waits, the I/O waits the server measured, and IOWaits their
+	// number: IOWaitTotal ÷ IOWaits is the trial's mean wait per task.
+	IOWaitTotal time.Duration
+	IOWaits     uint64
 	// CPU is the client process's CPU use over the measured phase.
 	CPU hostinfo.CPUUsage
 	// Complete is false when the trial was cut short by cancellation or a
@@ -113,6 +122,8 @@ func newTrialHistograms() histogram.Trial {
 		Errors:      histogram.New(),
 		Server:      histogram.New(),
 		Queue:       histogram.New(),
+		ServerWait:  histogram.New(),
+		Overhead:    histogram.New(),
 	}
 }
 

@@ -39,10 +39,12 @@ func Fingerprint(nsPerIteration float64) *pb.InfoResponse {
 // NewGRPCServer returns a gRPC server serving svc, the health service
 // (SERVING) and server reflection, with the transport limits of l:
 // MaxConcurrentStreams, MaxHeaderListBytes, the receive size, a cap of
-// MaxJobDuration on every unary RPC's deadline, and a keepalive enforcement
-// policy that closes connections pinging more often than every 10 s. extra
-// options (credentials, interceptors) are appended. Bound the connections
-// with LimitListener.
+// MaxJobDuration on every unary RPC's deadline, a keepalive enforcement
+// policy that closes connections pinging more often than every 10 s, and a
+// tap handle that stamps each RPC's receipt time for
+// RunResponse.handler_wait (gRPC allows one tap handle: extra must not add
+// another). extra options (credentials, interceptors) are appended. Bound
+// the connections with LimitListener.
 func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Server, *Health) {
 	opts := append([]grpc.ServerOption{
 		grpc.MaxConcurrentStreams(l.MaxConcurrentStreams),
@@ -58,6 +60,7 @@ func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Se
 			Time:              time.Minute,
 			Timeout:           20 * time.Second,
 		}),
+		grpc.InTapHandle(svc.stampReceipt),
 	}, extra...)
 	gs := grpc.NewServer(opts...)
 	pb.RegisterBenchServiceServer(gs, svc)

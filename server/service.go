@@ -7,6 +7,7 @@ package server
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"time"
 
@@ -42,6 +43,9 @@ type Service struct {
 	peaks     *peaks     // goroutine and heap peaks for Stats
 	cpuStat   string     // the binding cgroup's cpu.stat, "" without a CPU quota
 	profiling sync.Mutex // held while a Profile runs
+	// now is the clock of server_time and handler_wait: time.Now except
+	// in tests, which set a fake one to give the figures a known answer.
+	now func() time.Time
 }
 
 // New returns a Service enforcing l. info is the host's fingerprint, which
@@ -59,6 +63,7 @@ func New(l Limits, info *pb.InfoResponse) *Service {
 		cancelAbort: cancel,
 		peaks:       startPeaks(SamplePeriod),
 		cpuStat:     hostinfo.CPUStatFile(),
+		now:         time.Now,
 	}
 	if l.MaxSchedLatency > 0 {
 		s.sched = newSchedLatency()
@@ -81,8 +86,12 @@ func (s *Service) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, erro
 // the job and returns only after every goroutine of the job has ended. With
 // fail_fast and a failure it returns ABORTED naming the first failed task;
 // when the RPC's context ends first, CANCELED or DEADLINE_EXCEEDED; when
-// Abort ends it, UNAVAILABLE.
+// Abort ends it, UNAVAILABLE. The response's server_time runs from the
+// handler's start to the job's end, handler_wait from the transport's
+// receipt of the request (see NewGRPCServer) to the handler's start, and
+// io_wait_mean is the mean measured I/O wait.
 func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse, error) {
+	admitted := s.now()
 	job, err := Validate(req, s.limits)
 	if err != nil {
 		return nil, err
@@ -91,7 +100,6 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 	if err := s.admit.fits(c); err != nil {
 		return nil, err
 	}
-	admitted := time.Now()
 	release, err := s.admit.admit(c)
 	if err != nil {
 		return nil, err
@@ -130,12 +138,19 @@ func (s *Service) Run(ctx context.Context, req *pb.RunRequest) (*pb.RunResponse,
 		TasksFailed:    uint32(res.Failed),
 		TasksCancelled: uint32(res.Cancelled),
 		Checksum:       res.Checksum,
-		ServerTime:     durationpb.New(time.Since(admitted)),
+		ServerTime:     durationpb.New(s.now().Sub(admitted)),
 		QueueTime:      durationpb.New(res.QueueTime),
 		MaxInFlight:    uint32(res.MaxInFlight),
 		LostUpdates:    out.LostUpdates,
 		InvariantOk:    out.InvariantOK,
 		LockRetries:    out.LockRetries,
+	}
+	if out.IOWaits > 0 {
+		resp.IoWaitMean = durationpb.New(out.IOWaitTotal / time.Duration(out.IOWaits))
+		resp.IoWaits = uint32(min(out.IOWaits, math.MaxUint32))
+	}
+	if t, ok := receivedAt(ctx); ok {
+		resp.HandlerWait = durationpb.New(max(admitted.Sub(t), 0))
 	}
 	for _, f := range res.Failures {
 		resp.Failures = append(resp.Failures, &pb.TaskFailure{Task: uint32(f.Task), Error: f.Err.Error(), Panic: f.Panic})

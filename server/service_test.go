@@ -24,9 +24,16 @@ import (
 func start(t testing.TB, l server.Limits) (pb.BenchServiceClient, *server.Service, *grpc.ClientConn) {
 	t.Helper()
 	svc := server.New(l, server.Fingerprint(100))
-	gs, _ := server.NewGRPCServer(svc, l)
-	conn := serveBufconn(t, svc, gs)
+	conn := serve(t, svc, l)
 	return pb.NewBenchServiceClient(conn), svc, conn
+}
+
+// serve serves svc over bufconn with limits l and extra server options and
+// returns a connection to it; cleanup stops the server and closes svc.
+func serve(t testing.TB, svc *server.Service, l server.Limits, extra ...grpc.ServerOption) *grpc.ClientConn {
+	t.Helper()
+	gs, _ := server.NewGRPCServer(svc, l, extra...)
+	return serveBufconn(t, svc, gs)
 }
 
 // serveBufconn serves gs over bufconn and returns a connection to it; at

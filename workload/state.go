@@ -42,6 +42,11 @@ type Outcome struct {
 	InvariantOK bool
 	// LockRetries is, for Transfer with LockTry, the failed try-locks.
 	LockRetries uint64
+	// IOWaitTotal is, for IO and Mixed, the sum of the actual durations of
+	// the I/O waits that ran to their end, and IOWaits their number; both
+	// are 0 for every other kind.
+	IOWaitTotal time.Duration
+	IOWaits     int64
 }
 
 // State is the shared state of one job: a counter, accounts, or nothing.
@@ -51,6 +56,7 @@ type State struct {
 	spec   Spec
 	stages []Stage
 	close  func() Outcome
+	waits  IOWaits
 }
 
 // NewState returns the state of one job of s. For SyncChannel it starts the
@@ -67,8 +73,11 @@ func NewState(s Spec) *State {
 		st.stages = []Stage{b.stage(s.CPUIterations)}
 		st.close = b.close
 	default:
-		st.stages = s.stages()
-		st.close = func() Outcome { return Outcome{InvariantOK: true} }
+		st.stages = s.stages(&st.waits)
+		st.close = func() Outcome {
+			total, n := st.waits.Total()
+			return Outcome{InvariantOK: true, IOWaitTotal: total, IOWaits: n}
+		}
 	}
 	st.stages = s.inject(st.stages)
 	return st

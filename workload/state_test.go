@@ -2,9 +2,12 @@ package workload_test
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/stratbench/stratbench/workload"
 )
@@ -70,5 +73,57 @@ func TestTransferKeepsTotal(t *testing.T) {
 				t.Errorf("outcome %+v: total changed", out)
 			}
 		})
+	}
+}
+
+// TestIOWaitsMeasured: the state of an I/O or mixed job records the actual
+// duration of every I/O wait that ran to its end. Under synctest a timer of
+// d fires after exactly d, so the known answer is tasks × d, and a wait cut
+// short by cancellation is not recorded.
+func TestIOWaitsMeasured(t *testing.T) {
+	for _, kind := range []workload.Kind{workload.IO, workload.Mixed} {
+		t.Run(kind.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				const d = 3 * time.Millisecond
+				st := workload.NewState(workload.Spec{Kind: kind, IOLatency: d, CPUIterations: 10})
+				for task := range 4 {
+					in := workload.Seed(task)
+					for _, s := range st.Stages() {
+						var err error
+						if in, err = s(t.Context(), task, in); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				ctx, cancel := context.WithCancel(t.Context())
+				go func() {
+					time.Sleep(d / 2)
+					cancel()
+				}()
+				if _, err := st.Stages()[0](ctx, 4, 0); !errors.Is(err, context.Canceled) {
+					t.Fatalf("cancelled wait: %v", err)
+				}
+				out := st.Close()
+				if out.IOWaits != 4 || out.IOWaitTotal != 4*d {
+					t.Errorf("recorded %d waits totalling %v, want 4 and %v", out.IOWaits, out.IOWaitTotal, 4*d)
+				}
+			})
+		})
+	}
+	out := workload.NewState(workload.Spec{Kind: workload.CPU, CPUIterations: 1}).Close()
+	if out.IOWaits != 0 || out.IOWaitTotal != 0 {
+		t.Errorf("CPU job recorded %d waits, %v", out.IOWaits, out.IOWaitTotal)
+	}
+}
+
+func TestIOWaitsMean(t *testing.T) {
+	var w workload.IOWaits
+	if w.Mean() != 0 {
+		t.Errorf("empty mean %v", w.Mean())
+	}
+	w.Add(2 * time.Millisecond)
+	w.Add(3 * time.Millisecond)
+	if total, n := w.Total(); w.Mean() != 2500*time.Microsecond || total != 5*time.Millisecond || n != 2 {
+		t.Errorf("mean %v total %v n %d", w.Mean(), total, n)
 	}
 }

@@ -60,15 +60,17 @@ var ErrInjected = fmt.Errorf("injected failure")
 // output. Failure and panic injection happen in the last stage, after its work.
 // Counter and Transfer tasks share state across a job: use NewState.
 func (s Spec) Stages() []Stage {
-	return s.inject(s.stages())
+	return s.inject(s.stages(nil))
 }
 
-func (s Spec) stages() []Stage {
+// stages returns s's steps without injection; the I/O step records its
+// waits into w when w is not nil.
+func (s Spec) stages(w *IOWaits) []Stage {
 	cpu := func(ctx context.Context, _ int, in uint64) (uint64, error) {
 		return Chain(ctx, in, s.CPUIterations)
 	}
 	io := func(ctx context.Context, _ int, in uint64) (uint64, error) {
-		return Wait(ctx, in, s.IOLatency)
+		return measuredWait(ctx, w, in, s.IOLatency)
 	}
 	var stages []Stage
 	switch s.Kind {

@@ -27,9 +27,15 @@ var BuiltinMatrixNames = []string{"smoke", "default", "shared", "libraries", Rat
 //     30 s.
 //   - "default": every strategy × cpu, io and mixed × closed-loop
 //     concurrency 1, 2, 4, 8, 16 and 32 (six levels, enough for a
-//     scalability fit) × 3 trials, warm-up 300 ms and 1.5 s measured: 270
-//     trials of 1.8 s; with the 45 ms a trial took beyond its plan in
-//     the smoke run, about 8.3 minutes on a 2-core host, under 10.
+//     scalability fit) × 6 trials, warm-up 150 ms and 700 ms measured. Six
+//     trials is the fewest for which a median has a 95% confidence
+//     interval (benchmath's order statistics), and six against six lets
+//     compare reach p = 0.002 (three against three cannot go below 0.1).
+//     540 trials of 0.85 s planned; with the 45 ms a trial took beyond its
+//     plan in the smoke run, about 8.1 minutes on a 2-core host, under 10
+//     (make bench-report took 8 min 1 s on a busy 2-core host). On a host
+//     so oversubscribed that a c=32 cpu RPC takes longer than the trial
+//     (load average 23 on 2 cores), those trials measure no RPC.
 //   - "shared": the shared-state workloads, every strategy × counter under
 //     each of the five sync modes and transfer between 8 accounts under
 //     both lock orders, × closed-loop concurrency 1, 4 and 16 × 3 trials,
@@ -73,7 +79,7 @@ func BuiltinMatrix(name string) (*Matrix, error) {
 	case "default":
 		m.Workloads = []string{word.WorkloadCPU, word.WorkloadIO, word.WorkloadMixed}
 		m.Concurrency = []int{1, 2, 4, 8, 16, 32}
-		m.Duration, m.Warmup, m.TrialsPerCell = "1500ms", "300ms", 3
+		m.Duration, m.Warmup, m.TrialsPerCell = "700ms", "150ms", 6
 	case "shared":
 		m.Workloads = []string{word.WorkloadCounter, word.WorkloadTransfer}
 		m.CPUIterations = []uint64{1000}

@@ -243,7 +243,7 @@ func TestBuiltinMatrix(t *testing.T) {
 		budget time.Duration
 	}{
 		{"smoke", 10, 30 * time.Second},
-		{"default", 270, 10 * time.Minute},
+		{"default", 540, 10 * time.Minute},
 		{"shared", 315, 5 * time.Minute},
 		{"libraries", 480, 10 * time.Minute},
 	} {

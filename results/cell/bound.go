@@ -70,9 +70,26 @@ func JobsInFlight(mode string, concurrency int, targetRPS, latencyMs float64) fl
 // I/O work ("io"): S ÷ (io_latency_ms / 1000): Little's law, tasks in flight
 // over the time each takes.
 //
-// Mixed work ("mixed", each task an I/O wait then the CPU chain): the
-// smaller of the CPU bound and the I/O bound. A zero-cost part (0 iterations
-// or 0 ms) has no bound of its own and leaves the other.
+// Mixed work ("mixed", each task an I/O wait of io then a CPU chain of
+// cpu = cpu_iterations × ns_per_iteration on one core) depends on how the
+// strategy schedules the two halves:
+//   - serial, pool, semaphore and goroutine-per-task hold a task's slot (or
+//     its goroutine) through the wait and then the chain, so each of the S
+//     tasks in flight takes at least io + cpu: min(S ÷ (io + cpu),
+//     GOMAXPROCS ÷ cpu);
+//   - pipeline gives each half its own P = min(parallelism, tasks) workers
+//     per job, so the halves of different tasks overlap, but only within a
+//     job, which passes in W = ⌈tasks ÷ P⌉ waves: a job lasts at least
+//     max(W·io + cpu, io + W·cpu) (the last wave's wait starts after the
+//     previous waves' waits; the first chain starts after one wait), so
+//     min(J × tasks ÷ max(W·io + cpu, io + W·cpu), GOMAXPROCS ÷ cpu). With
+//     tasks ≤ parallelism (W = 1) that is the slot strategies' bound: one
+//     wave has nothing to overlap with; as W grows it tends to
+//     min(S ÷ max(io, cpu), GOMAXPROCS ÷ cpu).
+//
+// A zero-cost half (0 iterations or 0 ms) leaves the other half's bound.
+// The slot strategies' figure ignores their last partial wave (tasks not a
+// multiple of parallelism), so it is an upper bound, not always attained.
 //
 // Shared-state work ("counter", "transfer") has no bound: its cost is
 // set by contention on one counter or a few locks (cache-line transfers,
@@ -85,31 +102,46 @@ func Bound(p BoundParams) float64 {
 	if s <= 0 {
 		return 0
 	}
-	cpu, io := math.Inf(1), math.Inf(1)
-	if p.Workload == word.WorkloadCPU || p.Workload == word.WorkloadMixed {
-		if p.CPUIterations > 0 {
-			if p.ServerGOMAXPROCS <= 0 || !(p.ServerNsPerIteration > 0) {
-				return 0
-			}
-			cores := math.Min(s, float64(p.ServerGOMAXPROCS))
-			cpu = cores * 1e9 / (float64(p.CPUIterations) * p.ServerNsPerIteration)
-		}
-	}
-	if p.Workload == word.WorkloadIO || p.Workload == word.WorkloadMixed {
-		if p.IOLatencyMs > 0 {
-			io = s / (p.IOLatencyMs / 1000)
-		}
-	}
 	switch p.Workload {
 	case word.WorkloadCPU, word.WorkloadIO, word.WorkloadMixed:
 	default:
 		return 0
 	}
-	b := math.Min(cpu, io)
-	if math.IsInf(b, 1) {
-		return 0 // a job of zero cost has no bound
+	// cpu and io are one task's CPU time on one core and its wait, in
+	// seconds; 0 for a half the workload does not have.
+	var cpu, io float64
+	if p.Workload != word.WorkloadIO && p.CPUIterations > 0 {
+		if p.ServerGOMAXPROCS <= 0 || !(p.ServerNsPerIteration > 0) {
+			return 0
+		}
+		cpu = float64(p.CPUIterations) * p.ServerNsPerIteration / 1e9
 	}
-	return b
+	if p.Workload != word.WorkloadCPU && p.IOLatencyMs > 0 {
+		io = p.IOLatencyMs / 1000
+	}
+	cores := float64(p.ServerGOMAXPROCS)
+	switch {
+	case cpu > 0 && io > 0:
+		return math.Min(mixedStrategyBound(p, s, io, cpu), cores/cpu)
+	case cpu > 0:
+		return math.Min(s, cores) / cpu
+	case io > 0:
+		return s / io
+	}
+	return 0 // a job of zero cost has no bound
+}
+
+// mixedStrategyBound returns the tasks per second p's strategy allows for
+// mixed work of wait io and chain cpu (seconds), S tasks at once, before
+// the cores' limit; see Bound.
+func mixedStrategyBound(p BoundParams, s, io, cpu float64) float64 {
+	if p.Strategy != word.StrategyPipeline {
+		return s / (io + cpu)
+	}
+	workers := s / p.JobsInFlight // min(parallelism, tasks), per job
+	waves := math.Ceil(float64(p.Tasks) / workers)
+	job := math.Max(waves*io+cpu, io+waves*cpu)
+	return p.JobsInFlight * float64(p.Tasks) / job
 }
 
 // slotsAtOnce returns S, the tasks p's strategy lets run at once over all

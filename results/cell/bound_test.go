@@ -110,12 +110,66 @@ func TestBound(t *testing.T) {
 			1000,
 		},
 		{
-			// S = min(4, 8) × 2 = 8; CPU: 4 × 1e9 / (1000 × 100) = 40000;
-			// I/O: 8 / 0.001 s = 8000; the smaller is 8000
-			"mixed, io binds",
+			// S = min(4, 8) × 2 = 8; cpu = 1000 × 100 ns = 0.1 ms; a slot
+			// holds io + cpu = 1.1 ms: 8 / 0.0011 s = 7272.7; cores:
+			// 4 / 0.0001 s = 40000; the smaller is 7272.7
+			"mixed pool, slots bind",
 			cell.BoundParams{Strategy: "pool", Workload: "mixed", Scope: "job", Tasks: 8, Parallelism: 4,
 				CPUIterations: 1000, IOLatencyMs: 1, ServerGOMAXPROCS: 4, ServerNsPerIteration: 100, JobsInFlight: 2},
-			8000,
+			8 / 0.0011,
+		},
+		{
+			// S = min(4, 8) × 2 = 8; 8 / (0.002 + 0.0005) s = 3200; cores 2 / 0.0005 = 4000
+			"mixed semaphore",
+			cell.BoundParams{Strategy: "semaphore", Workload: "mixed", Scope: "job", Tasks: 8, Parallelism: 4,
+				CPUIterations: 500, IOLatencyMs: 2, ServerGOMAXPROCS: 2, ServerNsPerIteration: 1000, JobsInFlight: 2},
+			3200,
+		},
+		{
+			// S = J = 3; 3 / (0.002 + 0.0005) s = 1200; cores 2 / 0.0005 = 4000
+			"mixed serial",
+			cell.BoundParams{Strategy: "serial", Workload: "mixed", Scope: "job", Tasks: 8, Parallelism: 4,
+				CPUIterations: 500, IOLatencyMs: 2, ServerGOMAXPROCS: 2, ServerNsPerIteration: 1000, JobsInFlight: 3},
+			1200,
+		},
+		{
+			// S = 1 server-wide; 1 / 0.0025 s = 400
+			"mixed serial server scope",
+			cell.BoundParams{Strategy: "serial", Workload: "mixed", Scope: "server", Tasks: 8, Parallelism: 4,
+				CPUIterations: 500, IOLatencyMs: 2, ServerGOMAXPROCS: 2, ServerNsPerIteration: 1000, JobsInFlight: 3},
+			400,
+		},
+		{
+			// S = 8 × 2 = 16; 16 / 0.0025 s = 6400; cores 2 / 0.0005 = 4000 bind
+			"mixed goroutine-per-task, cores bind",
+			cell.BoundParams{Strategy: "goroutine-per-task", Workload: "mixed", Scope: "job", Tasks: 8, Parallelism: 4,
+				CPUIterations: 500, IOLatencyMs: 2, ServerGOMAXPROCS: 2, ServerNsPerIteration: 1000, JobsInFlight: 2},
+			4000,
+		},
+		{
+			// tasks ≤ parallelism: one wave, no overlap; job ≥ io + cpu =
+			// 2.5 ms: 2 × 4 / 0.0025 s = 3200; cores 4 / 0.0005 = 8000
+			"mixed pipeline, one wave",
+			cell.BoundParams{Strategy: "pipeline", Workload: "mixed", Scope: "job", Tasks: 4, Parallelism: 8,
+				CPUIterations: 500, IOLatencyMs: 2, ServerGOMAXPROCS: 4, ServerNsPerIteration: 1000, JobsInFlight: 2},
+			3200,
+		},
+		{
+			// P = 4, W = 16 / 4 = 4 waves; job ≥ max(4 × 2 + 0.5, 2 + 4 × 0.5)
+			// = 8.5 ms: 2 × 16 / 0.0085 s = 3764.7 (a pool gets 8 / 2.5 ms = 3200);
+			// cores 4 / 0.0005 = 8000
+			"mixed pipeline, waits overlap chains",
+			cell.BoundParams{Strategy: "pipeline", Workload: "mixed", Scope: "job", Tasks: 16, Parallelism: 4,
+				CPUIterations: 500, IOLatencyMs: 2, ServerGOMAXPROCS: 4, ServerNsPerIteration: 1000, JobsInFlight: 2},
+			32 / 0.0085,
+		},
+		{
+			// CPU-heavy: cpu = 3 ms, io = 1 ms, P = 2, W = 3; job ≥ max(3 + 3,
+			// 1 + 9) = 10 ms: 1 × 6 / 0.010 s = 600; cores 8 / 0.003 = 2667
+			"mixed pipeline, chains dominate",
+			cell.BoundParams{Strategy: "pipeline", Workload: "mixed", Scope: "job", Tasks: 6, Parallelism: 2,
+				CPUIterations: 3000, IOLatencyMs: 1, ServerGOMAXPROCS: 8, ServerNsPerIteration: 1000, JobsInFlight: 1},
+			600,
 		},
 		{
 			// S = 8; CPU: min(8, 1) × 1e9 / (10000 × 1000) = 100; I/O 8000; → 100

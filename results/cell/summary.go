@@ -45,7 +45,9 @@ type Summary struct {
 	Incomplete int // trials with complete=false, left out of every figure
 
 	// Per-trial figures summarised by NewEstimate: Median is the median
-	// over trials, CILow and CIHigh the 95% confidence interval of the mean.
+	// over trials, MedianLo and MedianHi its 95% confidence interval (what
+	// the report draws), CILow and CIHigh the 95% confidence interval of
+	// the mean.
 	TasksPerS, ThroughputRPS, P99Ms, P50Ms stats.Estimate
 	// TasksTrials and P99Trials are the per-trial tasks_per_s and p99_ms of
 	// the complete trials, in row order: what a rank test compares.
@@ -60,6 +62,21 @@ type Summary struct {
 	// Efficiency is TasksPerS.Median ÷ BoundTasksPerS; 0 when the bound is
 	// unknown.
 	Efficiency float64
+
+	// IOWaitMeanMs is the median over trials of io_wait_mean_ms, the I/O
+	// wait per task the server measured; NaN when no trial has it (CPU
+	// work, version-1 files, older servers).
+	IOWaitMeanMs float64
+	// BoundMeasuredTasksPerS is Bound with the I/O wait the server
+	// measured (IOWaitMeanMs) in place of io_latency: the bound this
+	// host's timers allowed. EfficiencyMeasured is TasksPerS.Median ÷ it,
+	// the strategy's own efficiency with the timers' overshoot taken out.
+	// Both are 0 when unknown (no measured wait, or no bound).
+	BoundMeasuredTasksPerS, EfficiencyMeasured float64
+	// ServerWaitP50Ms, ServerWaitP99Ms, OverheadP50Ms and OverheadP99Ms
+	// are the medians over trials of server_wait_p50_ms, server_wait_p99_ms,
+	// overhead_p50_ms and overhead_p99_ms; NaN when no trial has them.
+	ServerWaitP50Ms, ServerWaitP99Ms, OverheadP50Ms, OverheadP99Ms float64
 
 	Saturated bool   // some complete trial had client_saturated
 	Errors    uint64 // errors summed over complete trials
@@ -200,6 +217,7 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	var p99All, maxAll, lag []float64
 	var failed, sent uint64
 	var complete []record.Row
+	var ioWait, sw50, sw99, ov50, ov99 []float64
 	for _, r := range rows {
 		if r.Workload == word.WorkloadTransfer && !r.InvariantOK {
 			c.InvariantBroken++
@@ -242,6 +260,11 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 		sp99 = append(sp99, r.ServerP99Ms)
 		gmp = append(gmp, float64(r.ServerGOMAXPROCS))
 		nspi = append(nspi, r.ServerNsPerIteration)
+		if r.Has("io_wait_mean_ms") {
+			ioWait = appendPresent(ioWait, r.IOWaitMeanMs)
+			sw50, sw99 = appendPresent(sw50, r.ServerWaitP50Ms), appendPresent(sw99, r.ServerWaitP99Ms)
+			ov50, ov99 = appendPresent(ov50, r.OverheadP50Ms), appendPresent(ov99, r.OverheadP99Ms)
+		}
 	}
 	if c.Trials == 0 {
 		return c, nil
@@ -273,15 +296,44 @@ func summarizeCell(host, key string, rows []record.Row) (Summary, error) {
 	c.LostUpdates, c.LostPerJob = median(lost), median(lostPerJob)
 	c.LockRetries, c.LockRetriesPerJob = median(retries), median(retriesPerJob)
 	c.Runtime = runtimeMedians(complete)
-	c.BoundTasksPerS = Bound(BoundParams{
+	c.BoundTasksPerS = c.boundAt(c.IOLatencyMs)
+	c.Efficiency = Efficiency(c.TasksPerS.Median, c.BoundTasksPerS)
+	c.IOWaitMeanMs = medianOrNaN(ioWait)
+	c.ServerWaitP50Ms, c.ServerWaitP99Ms = medianOrNaN(sw50), medianOrNaN(sw99)
+	c.OverheadP50Ms, c.OverheadP99Ms = medianOrNaN(ov50), medianOrNaN(ov99)
+	if c.IOWaitMeanMs > 0 && c.IOLatencyMs > 0 {
+		c.BoundMeasuredTasksPerS = c.boundAt(c.IOWaitMeanMs)
+		c.EfficiencyMeasured = Efficiency(c.TasksPerS.Median, c.BoundMeasuredTasksPerS)
+	}
+	return c, nil
+}
+
+// boundAt returns Bound of c with an I/O wait of ioMs per task, and
+// JobsInFlight from its mode, concurrency, target rate and median mean_ms.
+func (c *Summary) boundAt(ioMs float64) float64 {
+	return Bound(BoundParams{
 		Strategy: c.Strategy, Workload: c.Workload, Scope: c.Scope,
 		Tasks: c.Tasks, Parallelism: c.Parallelism,
-		CPUIterations: c.CPUIterations, IOLatencyMs: c.IOLatencyMs,
+		CPUIterations: c.CPUIterations, IOLatencyMs: ioMs,
 		ServerGOMAXPROCS: c.ServerGOMAXPROCS, ServerNsPerIteration: c.ServerNsPerIteration,
 		JobsInFlight: JobsInFlight(c.Mode, c.Concurrency, c.TargetRPS, c.MeanMs),
 	})
-	c.Efficiency = Efficiency(c.TasksPerS.Median, c.BoundTasksPerS)
-	return c, nil
+}
+
+// appendPresent appends v to xs unless v is absent (NaN).
+func appendPresent(xs []float64, v float64) []float64 {
+	if math.IsNaN(v) {
+		return xs
+	}
+	return append(xs, v)
+}
+
+// medianOrNaN returns the median of xs, or NaN (absent) when xs is empty.
+func medianOrNaN(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	return median(xs)
 }
 
 // fitGroups fits the USL to every closed-loop group of adjacent cells in
@@ -307,14 +359,6 @@ func fitGroups(cs []Summary) {
 		}
 		i = j
 	}
-}
-
-// medianOrNaN returns the median of xs, or NaN (absent) when xs is empty.
-func medianOrNaN(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	return median(xs)
 }
 
 // median returns the median of xs, or 0 when xs is empty.

@@ -306,3 +306,48 @@ func TestSummarizeRuntimeMedians(t *testing.T) {
 		t.Errorf("figures no trial has: gc %+v, throttled %+v; want absent", rt.GCCPUPct, rt.ThrottledS)
 	}
 }
+
+// TestMeasuredWaitBound: an io cell of pool 4 × 16 tasks at c = 8 (S = 32)
+// and io_latency 2 ms has the ideal bound 32 ÷ 2 ms = 16000 tasks/s. A
+// server whose timers overshoot to a measured 2.5 ms wait can do at most
+// 32 ÷ 2.5 ms = 12800; measuring exactly that, the cell is 80% efficient
+// against the ideal bound and 100% against the bound at the measured
+// wait: the strategy itself lost nothing. The split medians come through;
+// a version-1 row (figures absent) leaves them absent, not 0.
+func TestMeasuredWaitBound(t *testing.T) {
+	var rows []record.Row
+	for i, wait := range []float64{2.4, 2.5, 2.6} {
+		r := resultstest.CellRow("h", 8, i+1, 12800)
+		r.Workload, r.CPUIterations, r.IOLatencyMs = "io", 0, 2
+		r.IOWaitMeanMs = wait
+		r.ServerWaitP50Ms, r.ServerWaitP99Ms, r.OverheadP50Ms, r.OverheadP99Ms = 0.1*float64(i+1), 1, 0.3, 0.9
+		rows = append(rows, r)
+	}
+	old := resultstest.CellRow("h", 8, 4, 12800)
+	old.Workload, old.CPUIterations, old.IOLatencyMs = "io", 0, 2
+	old.IOWaitMeanMs, old.ServerWaitP50Ms, old.ServerWaitP99Ms, old.OverheadP50Ms, old.OverheadP99Ms =
+		math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	rows = append(rows, old)
+	cs, err := cell.Summarize(rows)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("%d cells, %v", len(cs), err)
+	}
+	c := cs[0]
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Abs(b) }
+	if !near(c.BoundTasksPerS, 16000) || !near(c.Efficiency, 0.8) {
+		t.Errorf("ideal bound %v efficiency %v, want 16000 and 0.8", c.BoundTasksPerS, c.Efficiency)
+	}
+	if c.IOWaitMeanMs != 2.5 || !near(c.BoundMeasuredTasksPerS, 12800) || !near(c.EfficiencyMeasured, 1) {
+		t.Errorf("measured wait %v, bound %v, efficiency %v; want 2.5, 12800, 1", c.IOWaitMeanMs, c.BoundMeasuredTasksPerS, c.EfficiencyMeasured)
+	}
+	if !near(c.ServerWaitP50Ms, 0.2) || c.ServerWaitP99Ms != 1 || c.OverheadP50Ms != 0.3 || c.OverheadP99Ms != 0.9 {
+		t.Errorf("split medians %v %v %v %v", c.ServerWaitP50Ms, c.ServerWaitP99Ms, c.OverheadP50Ms, c.OverheadP99Ms)
+	}
+	only, err := cell.Summarize([]record.Row{old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := only[0]; !math.IsNaN(o.IOWaitMeanMs) || !math.IsNaN(o.OverheadP99Ms) || o.BoundMeasuredTasksPerS != 0 {
+		t.Errorf("version-1 cell: wait %v overhead %v measured bound %v; want absent, absent, 0", o.IOWaitMeanMs, o.OverheadP99Ms, o.BoundMeasuredTasksPerS)
+	}
+}

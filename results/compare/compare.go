@@ -10,8 +10,8 @@ import (
 )
 
 // SignificanceLevel is the p-value below which Sides calls a difference
-// significant.
-const SignificanceLevel = 0.05
+// significant: benchstat's α.
+const SignificanceLevel = stats.Alpha
 
 // Side is one side of a comparison: the rows of one result folder or CSV
 // file, typically one host or one version.
@@ -45,14 +45,24 @@ type Cell struct {
 	// P99Ratio above 1 that B's tail latency is longer.
 	TasksRatio, P99Ratio float64
 	// TasksP and P99P are the two-sided Mann–Whitney U p-values of the
-	// per-trial tasks/s and p99 of A against B.
+	// per-trial tasks/s and p99 of A against B, computed by
+	// golang.org/x/perf/benchmath as benchstat computes them.
 	TasksP, P99P float64
 	// CPUPerTaskRatio is B's median server CPU per task over A's, and
 	// SchedP99Ratio B's median scheduler-latency p99 over A's: why B is
 	// faster or slower. Each is 0 when either side lacks the figure (a
 	// server without Stats, a schema version 1 file) or A's is 0.
 	CPUPerTaskRatio, SchedP99Ratio float64
+	// MinP is the smallest p-value the test can give with these trial
+	// counts (stats.MinMannWhitneyP): 0.1 for 3 against 3, 0.0079 for 5
+	// against 5.
+	MinP float64
 }
+
+// TooFew reports whether the cell's trial counts cannot give a p-value
+// below SignificanceLevel however far apart the trials are: a "~" there
+// means "not enough trials", not "no difference".
+func (c Cell) TooFew() bool { return c.MinP >= SignificanceLevel }
 
 // TasksSignificant reports whether the tasks/s difference is significant:
 // TasksP < SignificanceLevel.
@@ -122,6 +132,42 @@ func Sides(a, b Side) (*Comparison, error) {
 	return c, nil
 }
 
+// Overall is the summary line of a comparison, as benchstat gives it: the
+// geometric mean of the cells' tasks/s ratios B/A and how many cells are
+// significantly faster or slower on B.
+type Overall struct {
+	// Geomean is the geometric mean of the TasksRatio of the Cells cells
+	// whose ratio is known (A's median not 0); NaN when none is.
+	Geomean float64
+	Cells   int
+	// Faster and Slower count the cells whose tasks/s difference is
+	// significant with B above (below) A; Unchanged the rest, of which
+	// TooFew could not have been significant at their trial counts.
+	Faster, Slower, Unchanged, TooFew int
+}
+
+// Overall returns c's summary line.
+func (c *Comparison) Overall() Overall {
+	var o Overall
+	ratios := make([]float64, 0, len(c.Cells))
+	for _, x := range c.Cells {
+		ratios = append(ratios, x.TasksRatio)
+		switch {
+		case x.TasksSignificant() && x.TasksRatio > 1:
+			o.Faster++
+		case x.TasksSignificant() && x.TasksRatio < 1:
+			o.Slower++
+		default:
+			o.Unchanged++
+			if x.TooFew() {
+				o.TooFew++
+			}
+		}
+	}
+	o.Geomean, o.Cells = stats.Geomean(ratios)
+	return o
+}
+
 // summarizeSide summarises s's rows, refusing a cell measured against two
 // server hosts.
 func summarizeSide(s Side) ([]cell.Summary, []string, error) {
@@ -147,7 +193,8 @@ func summarizeSide(s Side) ([]cell.Summary, []string, error) {
 
 // NewCell compares cell b with cell a: the ratios of their medians, B/A,
 // and the Mann–Whitney U p-values of their complete trials' tasks/s and
-// p99. The two need not have one key: the report compares a strategy's
+// p99 (benchmath's, as benchstat computes them), and the smallest p-value
+// their trial counts allow. The two need not have one key: the report compares a strategy's
 // implementations with its own this way.
 func NewCell(a, b cell.Summary) (Cell, error) {
 	c := Cell{A: a, B: b,
@@ -155,15 +202,8 @@ func NewCell(a, b cell.Summary) (Cell, error) {
 		P99Ratio:        ratio(b.P99Ms.Median, a.P99Ms.Median),
 		CPUPerTaskRatio: optionalRatio(b.Runtime.ServerCPUUsPerTask, a.Runtime.ServerCPUUsPerTask),
 		SchedP99Ratio:   optionalRatio(b.Runtime.SchedLatencyP99Us, a.Runtime.SchedLatencyP99Us)}
-	mt, err := stats.MannWhitneyU(a.TasksTrials, b.TasksTrials)
-	if err != nil {
-		return Cell{}, fmt.Errorf("compare cell %s: tasks/s: %w", b.Key, err)
-	}
-	mp, err := stats.MannWhitneyU(a.P99Trials, b.P99Trials)
-	if err != nil {
-		return Cell{}, fmt.Errorf("compare cell %s: p99: %w", b.Key, err)
-	}
-	c.TasksP, c.P99P = mt.P, mp.P
+	mt, mp := stats.Test(a.TasksTrials, b.TasksTrials), stats.Test(a.P99Trials, b.P99Trials)
+	c.TasksP, c.P99P, c.MinP = mt.P, mp.P, mt.MinP
 	return c, nil
 }
 

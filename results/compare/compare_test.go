@@ -3,6 +3,7 @@ package compare_test
 import (
 	"bytes"
 	"github.com/stratbench/stratbench/results/internal/resultstest"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -127,5 +128,50 @@ func TestCompareRuntimeRatios(t *testing.T) {
 		if x.CPUPerTaskRatio != want[0] || x.SchedP99Ratio != want[1] {
 			t.Errorf("cell %d: CPU/task ratio %v, sched p99 ratio %v; want %v", i, x.CPUPerTaskRatio, x.SchedP99Ratio, want)
 		}
+	}
+}
+
+// TestCompareTrialCounts: with 5 trials a side, completely separated cells
+// reach benchstat's p = 2/252 ≈ 0.008 and count as significantly faster or
+// slower; with 3 a side the same separation gives p = 0.1, and the cell is
+// marked as having too few trials rather than as unchanged. The summary's
+// geometric mean of 2× and 0.5× and 1× is 1×.
+func TestCompareTrialCounts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var a, b []record.Row
+	a = append(a, trialRows(rng, "a", 1, 5, 1000, 10, 5)...)
+	b = append(b, trialRows(rng, "b", 1, 5, 2000, 10, 5)...)
+	a = append(a, trialRows(rng, "a", 2, 5, 2000, 10, 5)...)
+	b = append(b, trialRows(rng, "b", 2, 5, 1000, 10, 5)...)
+	a = append(a, trialRows(rng, "a", 4, 3, 1000, 10, 5)...)
+	b = append(b, trialRows(rng, "b", 4, 3, 1000, 10, 5)...)
+	cmp, err := compare.Sides(compare.Side{Name: "A", Rows: a}, compare.Side{Name: "B", Rows: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cmp.Cells) != 3 {
+		t.Fatalf("%d cells", len(cmp.Cells))
+	}
+	for i, x := range cmp.Cells[:2] {
+		if math.Abs(x.TasksP-2.0/252) > 1e-9 || !x.TasksSignificant() || x.TooFew() {
+			t.Errorf("cell %d: p %v (min %v), want 0.0079 and significant", i, x.TasksP, x.MinP)
+		}
+	}
+	if few := cmp.Cells[2]; few.MinP != 0.1 || !few.TooFew() || few.TasksSignificant() {
+		t.Errorf("3 against 3: p %v min %v, want min 0.1 and too few", few.TasksP, few.MinP)
+	}
+	o := cmp.Overall()
+	if o.Cells != 3 || o.Faster != 1 || o.Slower != 1 || o.Unchanged != 1 || o.TooFew != 1 || math.Abs(o.Geomean-1) > 0.02 {
+		t.Errorf("overall %+v, want 3 cells, 1 faster, 1 slower, 1 unchanged with too few trials, geomean ≈ 1", o)
+	}
+	var buf bytes.Buffer
+	if err := cmp.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), compare.TooFewNote); n != 1 {
+		t.Errorf("%q printed %d times, want once:\n%s", compare.TooFewNote, n, buf.String())
+	}
+	if !strings.Contains(buf.String(), "1 significantly faster, 1 slower, 1 not significant (p < 0.05); 1 of them have too few trials") {
+		t.Errorf("summary line missing:\n%s", buf.String())
 	}
 }

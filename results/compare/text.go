@@ -20,8 +20,11 @@ import (
 // of server CPU per task and scheduler-latency p99, and flags: a saturated
 // client, a backlogged server, and a p99 not comparable because a side's
 // error rate is above cell.MaxComparableErrorRate (its p99 ratio is then
-// marked "!"); a p-value below SignificanceLevel is marked "*". A legend and
-// the counts of unmatched cells follow.
+// marked "!"), and "n too small for p < 0.05" where the trial counts cannot
+// reach significance; a p-value below SignificanceLevel is marked "*". A
+// summary line as benchstat's follows (the geometric mean of the tasks/s
+// ratios, the cells significantly faster and slower), then a legend and the
+// counts of unmatched cells.
 func (c *Comparison) WriteText(w io.Writer) error {
 	ew := &errwriter.Writer{W: w}
 	fmt.Fprintf(ew, "A: %s (server %s)\nB: %s (server %s)\n\n",
@@ -30,21 +33,26 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		fmt.Fprintln(ew, "no cell was measured on both sides")
 	} else {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "cell\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tCPU/task B/A\tsched p99 B/A\tflags")
+		fmt.Fprintln(tw, "cell\tn\tA tasks/s\tB tasks/s\tB/A\tp\tA p99 ms\tB p99 ms\tB/A\tp\tCPU/task B/A\tsched p99 B/A\tflags\tnote")
 		for _, x := range c.Cells {
 			p99Ratio := FormatRatio(x.P99Ratio)
 			if !x.LatencyComparable() {
 				p99Ratio += " !"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				cell.Label(x.A),
+			note := ""
+			if x.TooFew() {
+				note = "\t" + TooFewNote
+			}
+			fmt.Fprintf(tw, "%s\t%d+%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n",
+				cell.Label(x.A), x.A.Trials, x.B.Trials,
 				FormatNumber(x.A.TasksPerS.Median), FormatNumber(x.B.TasksPerS.Median), FormatRatio(x.TasksRatio), pText(x.TasksP),
 				FormatNumber(x.A.P99Ms.Median), FormatNumber(x.B.P99Ms.Median), p99Ratio, pText(x.P99P),
-				FormatRatio(x.CPUPerTaskRatio), FormatRatio(x.SchedP99Ratio), strings.Join(x.Flags(), "; "))
+				FormatRatio(x.CPUPerTaskRatio), FormatRatio(x.SchedP99Ratio), strings.Join(x.Flags(), "; "), note)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		fmt.Fprintf(ew, "\n%s\n", c.Overall())
 		fmt.Fprintf(ew, "\nMedians over complete trials; p: two-sided Mann–Whitney U over trials, * below %g.\n", SignificanceLevel)
 		fmt.Fprintln(ew, "CPU/task and sched p99: the servers' CPU per task and scheduler-latency p99 (runtime evidence), B over A; – where a side lacks them.")
 		fmt.Fprintln(ew, "saturated: a client on either side saturated; the figure may be the client's limit, not the server's.")
@@ -92,6 +100,7 @@ var compareColumns = []string{
 	"a_error_rate", "b_error_rate", "latency_comparable", "a_backlogged", "b_backlogged",
 	"a_cpu_us_per_task", "b_cpu_us_per_task", "cpu_per_task_ratio",
 	"a_sched_latency_p99_us", "b_sched_latency_p99_us", "sched_p99_ratio",
+	"min_p",
 }
 
 // WriteCSV writes c as CSV (compare.csv): a header, then one row per cell
@@ -103,7 +112,9 @@ var compareColumns = []string{
 // each side's error rate, whether the latencies are comparable (see
 // Cell.LatencyComparable) and whether each side's server was backlogged,
 // then each side's median server CPU per task and scheduler-latency p99 and
-// their ratios B/A (empty where a side lacks the figure). Medians and ratios
+// their ratios B/A (empty where a side lacks the figure), then min_p, the
+// smallest p-value the trial counts allow (at or above SignificanceLevel:
+// the cell cannot be significant). Medians and ratios
 // are rounded to 4 decimal places; p-values and error rates keep 6
 // significant digits.
 func (c *Comparison) WriteCSV(w io.Writer) error {
@@ -129,6 +140,7 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 			strconv.FormatBool(x.LatencyComparable()), strconv.FormatBool(a.Backlogged), strconv.FormatBool(b.Backlogged),
 			a.Runtime.ServerCPUUsPerTask.String(), b.Runtime.ServerCPUUsPerTask.String(), optRatio(x.CPUPerTaskRatio),
 			a.Runtime.SchedLatencyP99Us.String(), b.Runtime.SchedLatencyP99Us.String(), optRatio(x.SchedP99Ratio),
+			strconv.FormatFloat(x.MinP, 'g', 6, 64),
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -163,6 +175,26 @@ func FormatRatio(r float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(r, 'f', 3, 64) + "×"
+}
+
+// TooFewNote is what the text and HTML comparisons print beside a cell
+// whose trial counts cannot reach a p-value below SignificanceLevel.
+const TooFewNote = "n too small for p < 0.05"
+
+// String formats o as benchstat's summary line, such as "geomean B/A
+// tasks/s 1.023× over 90 cells: 12 significantly faster, 3 slower, 75 not
+// significant (p < 0.05)", adding how many of the last could not have
+// been significant at their trial counts.
+func (o Overall) String() string {
+	if o.Cells == 0 {
+		return "geomean B/A tasks/s: no cell with a known ratio"
+	}
+	s := fmt.Sprintf("geomean B/A tasks/s %s over %d cells: %d significantly faster, %d slower, %d not significant (p < %g)",
+		FormatRatio(o.Geomean), o.Cells, o.Faster, o.Slower, o.Unchanged, SignificanceLevel)
+	if o.TooFew > 0 {
+		s += fmt.Sprintf("; %d of them have too few trials to reach it", o.TooFew)
+	}
+	return s
 }
 
 // pText formats a p-value with "*" when it is below SignificanceLevel.

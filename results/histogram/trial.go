@@ -19,7 +19,7 @@ type Trial struct {
 	Latency     *Histogram // "latency": corrected latency of successful requests
 	Uncorrected *Histogram // "uncorrected": latency from the actual send time
 	Errors      *Histogram // "errors": latency of failed requests
-	Server      *Histogram // "server": time inside the server
+	Server      *Histogram // "server": server time, from the transport's receipt when the server reports it
 	Queue       *Histogram // "queue": time waiting for admission on the server
 	// SendLag is "send_lag": how late each measured open-loop send left
 	// (actual − intended send time) when no backlog held it, the lag the
@@ -28,6 +28,12 @@ type Trial struct {
 	// Unsent is "unsent": each measured open-loop send that never left,
 	// lasting from its intended send time to the trial's end.
 	Unsent *Histogram
+	// ServerWait is "server_wait": receipt by the server's transport to
+	// the handler's start.
+	ServerWait *Histogram
+	// Overhead is "overhead": per request, the client's RPC time minus the
+	// server time from receipt.
+	Overhead *Histogram
 }
 
 // All returns a new histogram of every measured request at the time it
@@ -59,6 +65,8 @@ func (t *Trial) entries() []struct {
 		{"queue", &t.Queue},
 		{"send_lag", &t.SendLag},
 		{"unsent", &t.Unsent},
+		{"server_wait", &t.ServerWait},
+		{"overhead", &t.Overhead},
 	}
 }
 

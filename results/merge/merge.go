@@ -2,6 +2,7 @@ package merge
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -28,7 +29,10 @@ type Trial struct {
 //   - the histograms of every client's trial file added exactly (each row
 //     must name its trial file), and mean_ms, p50_ms … max_ms,
 //     uncorrected_p99_ms, server_p50/p99_ms, queue_p99_ms, p99_all_ms,
-//     max_all_ms and send_lag_p99_ms recomputed from them, never averaged;
+//     max_all_ms, send_lag_p99_ms, server_wait_p50/p99_ms and
+//     overhead_p50/p99_ms recomputed from them, never averaged;
+//   - io_wait_mean_ms the clients' means weighted by their tasks_per_s
+//     (tasks per trial length), absent if no client has it;
 //   - requests, errors, errors_by_code, throughput_rps, tasks_per_s,
 //     late_sends, unsent, client_logical_cpus, lost_updates and
 //     lock_retries summed, error_rate recomputed from the sums, and
@@ -125,6 +129,9 @@ func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 	m.Unsent, m.ServerBacklogged, m.FlagReasons = 0, false, ""
 	var reasons []string
 	hist := new(histogram.Trial)
+	// io_wait_mean_ms is a mean per task: weight each client's by its
+	// tasks (tasks_per_s, over one trial length).
+	var ioWait, ioWeight float64
 	for i, r := range rows {
 		if v := versionOf(r); v != versionOf(m) {
 			return Trial{}, fmt.Errorf("%s is schema version %d but %s is version %d; merge results of one version",
@@ -156,6 +163,10 @@ func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 		m.LateSends += r.LateSends
 		m.ThroughputRPS += r.ThroughputRPS
 		m.TasksPerS += r.TasksPerS
+		if !math.IsNaN(r.IOWaitMeanMs) && r.TasksPerS > 0 {
+			ioWait += r.IOWaitMeanMs * r.TasksPerS
+			ioWeight += r.TasksPerS
+		}
 		m.ClientLogicalCPUs += r.ClientLogicalCPUs
 		m.Concurrency += r.Concurrency
 		m.TargetRPS += r.TargetRPS
@@ -178,6 +189,10 @@ func mergeTrial(srcs []*record.Source, rows []record.Row) (Trial, error) {
 	m.ErrorRate = 0
 	if n := m.Requests + m.Unsent; n > 0 {
 		m.ErrorRate = float64(m.Errors+m.Unsent) / float64(n)
+	}
+	m.IOWaitMeanMs = math.NaN()
+	if ioWeight > 0 {
+		m.IOWaitMeanMs = ioWait / ioWeight
 	}
 	return Trial{Row: m, Hist: hist}, nil
 }

@@ -2,6 +2,7 @@ package merge_test
 
 import (
 	"github.com/stratbench/stratbench/results/internal/resultstest"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -325,5 +326,47 @@ func TestMergeVersion1(t *testing.T) {
 	srcs[1].Rows[0].SchemaVersion = 2
 	if _, err := merge.Clients(srcs); err == nil || !strings.Contains(err.Error(), "merge results of one version") {
 		t.Errorf("merging versions 1 and 2 = %v, want a refusal", err)
+	}
+}
+
+// TestMergeServerSplit: two clients' server-wait and overhead histograms
+// add exactly, so the merged percentiles are those of all their samples
+// (1 ms × 30 and 9 ms × 70: p50 9 ms, within the histogram's 1/128), and
+// io_wait_mean_ms is the clients' means weighted by their tasks/s:
+// (2 × 1000 + 3 × 3000) ÷ 4000 = 2.75. A client without the figures
+// (absent) leaves them out rather than counting as 0.
+func TestMergeServerSplit(t *testing.T) {
+	dir := t.TempDir()
+	var srcs []*record.Source
+	for i, c := range []struct {
+		tasks, wait float64
+		n           uint64
+		d           time.Duration
+	}{{1000, 2, 30, time.Millisecond}, {3000, 3, 70, 9 * time.Millisecond}, {500, math.NaN(), 0, 0}} {
+		h := &histogram.Trial{Latency: histogram.New(), ServerWait: histogram.New(), Overhead: histogram.New()}
+		h.Latency.RecordN(10*time.Millisecond, 100)
+		if c.n > 0 {
+			h.ServerWait.RecordN(c.d, c.n)
+			h.Overhead.RecordN(c.d, c.n)
+		}
+		r := resultstest.CellRow("s", 4, 1, c.tasks)
+		r.IOWaitMeanMs = c.wait
+		srcs = append(srcs, clientFolder(t, filepath.Join(dir, string(rune('a'+i))), []record.Row{r}, []*histogram.Trial{h}))
+	}
+	trials, err := merge.Clients(srcs)
+	if err != nil || len(trials) != 1 {
+		t.Fatalf("%d trials, %v", len(trials), err)
+	}
+	m := trials[0].Row
+	if math.Abs(m.IOWaitMeanMs-2.75) > 1e-9 {
+		t.Errorf("io_wait_mean_ms %v, want 2.75", m.IOWaitMeanMs)
+	}
+	for name, v := range map[string]float64{"server_wait_p50_ms": m.ServerWaitP50Ms, "overhead_p50_ms": m.OverheadP50Ms} {
+		if math.Abs(v-9) > 9.0/128 {
+			t.Errorf("%s %v, want 9 within 1/128", name, v)
+		}
+	}
+	if math.Abs(m.ServerWaitP99Ms-9) > 9.0/128 {
+		t.Errorf("server_wait_p99_ms %v, want 9", m.ServerWaitP99Ms)
 	}
 }

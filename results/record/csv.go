@@ -65,7 +65,7 @@ type Row struct {
 	P999Ms           float64 // p999_ms
 	MaxMs            float64 // max_ms
 	UncorrectedP99Ms float64 // uncorrected_p99_ms: measured from the actual send time
-	ServerP50Ms      float64 // server_p50_ms: time inside the server
+	ServerP50Ms      float64 // server_p50_ms: server time, from the transport's receipt (v2; v1: from the handler's start) to the job's end
 	ServerP99Ms      float64 // server_p99_ms
 	QueueP99Ms       float64 // queue_p99_ms: time waiting for admission
 	LateSends        uint64  // late_sends: open-loop sends behind schedule
@@ -127,6 +127,23 @@ type Row struct {
 	// Profile is profile: the path of the trial's server profile, relative
 	// to the CSV's directory; empty when none was recorded.
 	Profile string
+
+	// Also version 2: the measured I/O wait and the server-side split of
+	// the latency. Each is NaN when absent, written as an empty value: in
+	// rows read from version-1 files (which lack them: see Has), and when the server did not report
+	// the figure (io_wait_mean_ms for jobs without I/O waits; the split
+	// for servers before version 2).
+	IOWaitMeanMs float64 // io_wait_mean_ms: mean I/O wait the server measured per task, over the trial's successful jobs
+	// ServerWaitP50Ms and ServerWaitP99Ms are server_wait_p50_ms and
+	// server_wait_p99_ms: the time from the server transport's receipt of
+	// a request to its handler's start (RunResponse.handler_wait).
+	ServerWaitP50Ms, ServerWaitP99Ms float64
+	// OverheadP50Ms and OverheadP99Ms are overhead_p50_ms and
+	// overhead_p99_ms: per request, the client's RPC time (send to
+	// response) minus the server time from receipt (handler_wait +
+	// server_time): network, serialisation and both sides' gRPC and
+	// scheduling outside the measured server span.
+	OverheadP50Ms, OverheadP99Ms float64
 }
 
 // ImplementationName returns r's implementation, "own" when the row does not

@@ -25,6 +25,28 @@ type columnDef struct {
 	field func(*Row) any
 }
 
+// absent reports whether c is a float column whose figure may be missing
+// within the version that has it: NaN in the Row, written as an empty
+// value. Such a column is NaN, too, in a row of an older version, which
+// lacks it (see Row.Has).
+func (c column) absent() bool { return absentColumns[c.name] }
+
+// absentColumns are the columns whose figures may be absent.
+var absentColumns = map[string]bool{
+	"io_wait_mean_ms": true, "server_wait_p50_ms": true, "server_wait_p99_ms": true,
+	"overhead_p50_ms": true, "overhead_p99_ms": true,
+}
+
+// setAbsent marks every absent-able figure of r absent (NaN), as a file
+// of an older version, which lacks their columns, leaves them.
+func setAbsent(r *Row) {
+	for _, c := range columns {
+		if c.absent() {
+			*c.field(r).(*float64) = math.NaN()
+		}
+	}
+}
+
 // version returns the schema version that added c.
 func (c column) version() int { return c.since }
 
@@ -131,6 +153,13 @@ var v2Columns = slices.Concat([]columnDef{
 	// implementation: whose code ran the strategy (own, ants, pond, conc,
 	// errgroup); "" in a version 1 row, whose jobs all ran the own code.
 	{"implementation", func(r *Row) any { return &r.Implementation }},
+	// The measured I/O wait and the server-side split of the latency
+	// (issue 10). Each may be absent (empty) within version 2.
+	{"io_wait_mean_ms", func(r *Row) any { return &r.IOWaitMeanMs }},
+	{"server_wait_p50_ms", func(r *Row) any { return &r.ServerWaitP50Ms }},
+	{"server_wait_p99_ms", func(r *Row) any { return &r.ServerWaitP99Ms }},
+	{"overhead_p50_ms", func(r *Row) any { return &r.OverheadP50Ms }},
+	{"overhead_p99_ms", func(r *Row) any { return &r.OverheadP99Ms }},
 	// Then runtimeColumns (csv_runtime.go): the server's runtime evidence
 	// of the measured window and the path of the trial's profile; an empty
 	// field is absent.
@@ -158,7 +187,8 @@ func roundFloat(v float64) float64 {
 // FORMAT.md), in the shortest decimal form, without exponent.
 func FormatFloat(v float64) string { return strconv.FormatFloat(roundFloat(v), 'f', -1, 64) }
 
-// formatField renders the field p points to as CSV text, without checking it.
+// formatField renders the field p points to as CSV text, without checking
+// it. A NaN float, an absent figure, is written empty.
 func formatField(p any) string {
 	switch p := p.(type) {
 	case *string:

@@ -25,7 +25,10 @@ var ErrSchema = errors.New("CSV schema mismatch")
 // value must parse as its column's type, and schema_version must be v; the
 // first violation is returned as an error naming the line, the column and
 // the bad value, with nil rows. Rows of an older version lack the columns
-// added since (see Row.Has). Empty input holds no rows and is not an error.
+// added since (see Row.Has), and the absent-able figures among those
+// (io_wait_mean_ms, the server_wait and overhead columns) are NaN, never 0;
+// within a version that has them they may be empty, also NaN. Empty input
+// holds no rows and is not an error.
 //
 // Every line of a file the Writer wrote ends in a newline, so a last line
 // without one is torn by an interrupted write, even when it parses (a row
@@ -106,7 +109,11 @@ func parseCSV(data []byte) ([]Row, int, error) {
 			return nil, 0, err // *csv.ParseError names the line and column
 		}
 		var r Row
+		setAbsent(&r)
 		for i, c := range cols {
+			if c.absent() && rec[i] == "" {
+				continue // absent
+			}
 			if err := parseField(c.field(&r), rec[i]); err != nil {
 				line, col := cr.FieldPos(i)
 				return nil, 0, fmt.Errorf("line %d, column %d (%s): bad value %q: %w", line, col, c.name, rec[i], err)

@@ -5,9 +5,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"github.com/stratbench/stratbench/results/internal/resultstest"
+	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -74,7 +74,12 @@ func sampleRow() record.Row {
 			MutexWaitMs: record.Some(0), GoroutinesPeak: record.Some(1042), HeapPeakMB: record.Some(17.5),
 			// ThrottledS absent: the server has no CPU quota.
 		},
-		Profile: "profiles/pool-mixed-t3.cpu.pb.gz",
+		Profile:         "profiles/pool-mixed-t3.cpu.pb.gz",
+		IOWaitMeanMs:    2.7625,
+		ServerWaitP50Ms: 0.0375,
+		ServerWaitP99Ms: 1.5,
+		OverheadP50Ms:   0.2,
+		OverheadP99Ms:   0.875,
 	}
 }
 
@@ -83,6 +88,7 @@ func sampleRow() record.Row {
 func sharedRows() []record.Row {
 	c := sampleRow()
 	c.Workload, c.Sync, c.IOLatencyMs, c.LostUpdates = "counter", "none", 0, 123_456
+	c.IOWaitMeanMs = math.NaN() // no I/O wait: absent
 	c.Histogram = "hist/run-20250101-abc/pool-counter-t3.sbt"
 	tr := sampleRow()
 	tr.Workload, tr.LockOrder, tr.Accounts, tr.IOLatencyMs = "transfer", "try", 8, 0
@@ -100,8 +106,8 @@ func rounded(r record.Row) record.Row {
 
 func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	h := record.Header()
-	if len(h) != 77 || len(record.HeaderOf(1)) != 51 || record.HeaderOf(3) != nil {
-		t.Fatalf("Header() has %d columns, HeaderOf(1) %d; want 42 core + 3 extras + 6 shared-state + 14 of version 2 + 12 runtime, and 51",
+	if len(h) != 82 || len(record.HeaderOf(1)) != 51 || record.HeaderOf(3) != nil {
+		t.Fatalf("Header() has %d columns, HeaderOf(1) %d; want 42 core + 3 extras + 6 shared-state + 14 of version 2 + 5 server-split + 12 runtime, and 51",
 			len(h), len(record.HeaderOf(1)))
 	}
 	if !slices.Equal(h[:51], record.HeaderOf(1)) {
@@ -116,7 +122,10 @@ func TestHeaderHasCoreThenExtraColumns(t *testing.T) {
 	if got := strings.Join(h[45:51], ","); got != "sync,lock_order,accounts,lost_updates,invariant_ok,lock_retries" {
 		t.Errorf("shared-state columns = %s", got)
 	}
-	if got, want := strings.Join(h[65:], ","), strings.Join(record.RuntimeColumns, ","); got != want {
+	if got := strings.Join(h[65:70], ","); got != "io_wait_mean_ms,server_wait_p50_ms,server_wait_p99_ms,overhead_p50_ms,overhead_p99_ms" {
+		t.Errorf("version-2 server-split columns = %s", got)
+	}
+	if got, want := strings.Join(h[70:], ","), strings.Join(record.RuntimeColumns, ","); got != want {
 		t.Errorf("runtime columns = %s, want %s", got, want)
 	}
 }
@@ -176,6 +185,64 @@ func TestReadVersion1Runtime(t *testing.T) {
 	}
 }
 
+// TestVersion1Reads: a version-1 file (the first 51 columns) reads, its
+// rows keep schema_version 1, and the figures version 1 lacks are absent
+// (NaN), never 0, and lacked (Has); written again, such a row stays
+// version 1, and reads back absent.
+func TestVersion1Reads(t *testing.T) {
+	r := sampleRow()
+	line, err := r.MarshalCSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := csv.NewReader(bytes.NewReader(line)).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec[0] = "1"
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.Write(record.Header()[:51])
+	cw.Write(rec[:51])
+	cw.Flush()
+	rows, err := record.ReadCSV(&buf)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("ReadCSV of a version-1 file: %d rows, %v", len(rows), err)
+	}
+	v1 := rows[0]
+	if v1.SchemaVersion != 1 || v1.TasksPerS != r.TasksPerS {
+		t.Errorf("version-1 row: schema %d tasks/s %v", v1.SchemaVersion, v1.TasksPerS)
+	}
+	for name, v := range map[string]float64{"io_wait_mean_ms": v1.IOWaitMeanMs, "server_wait_p50_ms": v1.ServerWaitP50Ms,
+		"server_wait_p99_ms": v1.ServerWaitP99Ms, "overhead_p50_ms": v1.OverheadP50Ms, "overhead_p99_ms": v1.OverheadP99Ms} {
+		if !math.IsNaN(v) {
+			t.Errorf("%s = %v in a version-1 row, want absent (NaN)", name, v)
+		}
+	}
+	if v1.Has("io_wait_mean_ms") || v1.Has("overhead_p99_ms") {
+		t.Errorf("a version-1 row has the version-2 server-split columns")
+	}
+	buf.Reset()
+	if err := record.WriteCSV(&buf, []record.Row{v1}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := record.ReadCSV(&buf)
+	if err != nil || back[0].SchemaVersion != 1 || !math.IsNaN(back[0].OverheadP99Ms) {
+		t.Errorf("read back: %+v, %v", back, err)
+	}
+	// Within version 2 the figures may be absent too: written empty, read
+	// back NaN.
+	r.IOWaitMeanMs, r.OverheadP99Ms = math.NaN(), math.NaN()
+	buf.Reset()
+	if err := record.WriteCSV(&buf, []record.Row{r}); err != nil {
+		t.Fatal(err)
+	}
+	back, err = record.ReadCSV(&buf)
+	if err != nil || back[0].SchemaVersion != record.SchemaVersion || !math.IsNaN(back[0].IOWaitMeanMs) || !math.IsNaN(back[0].OverheadP99Ms) {
+		t.Errorf("version-2 row with absent figures read back: %+v, %v", back, err)
+	}
+}
+
 func TestRowGolden(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.csv")
 	resultstest.WriteRows(t, path, append([]record.Row{sampleRow()}, sharedRows()...)...)
@@ -204,7 +271,7 @@ func TestCSVRoundTripAndAppend(t *testing.T) {
 	a.SchemaVersion = record.SchemaVersion
 	b.StartedAt = b.StartedAt.UTC()
 	want := []record.Row{rounded(a), rounded(b), rounded(shared[0]), rounded(shared[1])}
-	if !reflect.DeepEqual(rows, want) {
+	if !resultstest.SameRows(rows, want) {
 		t.Errorf("read back\n%+v\nwant\n%+v", rows, want)
 	}
 }

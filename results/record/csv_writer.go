@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sync"
 )
@@ -72,9 +73,10 @@ func (w *Writer) prepare() error {
 }
 
 // Write appends r as one CSV row and syncs the file. A zero SchemaVersion is
-// written as the file's version. Write refuses, writing nothing, a row whose
+// written as the file's version. An absent figure (NaN in an absent-able
+// column) is written empty. Write refuses, writing nothing, a row whose
 // SchemaVersion is another version or whose fields cannot be read back
-// equal: a NaN or infinite float, a string with a line break, a time outside
+// equal: a NaN (except an absent figure) or infinite float, a string with a line break, a time outside
 // years 0 to 9999, or an error code name that is not letters, digits and
 // '_'. Write after Close returns an error.
 func (w *Writer) Write(r Row) error {
@@ -107,6 +109,9 @@ func (r Row) MarshalCSV() ([]byte, error) {
 	rec := make([]string, len(cols))
 	for i, c := range cols {
 		p := c.field(&r)
+		if c.absent() && math.IsNaN(*p.(*float64)) {
+			continue // absent: written empty
+		}
 		if err := checkField(p); err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.name, err)
 		}

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"math"
 	"time"
 
 	"github.com/stratbench/stratbench/results/histogram"
@@ -12,8 +13,11 @@ import (
 // from the latency from the actual send, server_p50_ms and server_p99_ms
 // from the server time and queue_p99_ms from the queue time; p99_all_ms
 // and max_all_ms from every measured request (h.All: successes, errors and
-// unsent sends) and send_lag_p99_ms from the send lag. Columns whose
-// histogram is absent are 0.
+// unsent sends) and send_lag_p99_ms from the send lag; server_wait_p50_ms,
+// server_wait_p99_ms, overhead_p50_ms and overhead_p99_ms from the
+// server-wait and overhead histograms. Columns whose histogram is absent
+// are 0, except those four, which are absent (NaN) when their histogram is
+// nil or empty (a server that did not report handler_wait).
 func (r *Row) SetLatency(h *histogram.Trial) {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	r.MeanMs, r.P50Ms, r.P90Ms, r.P99Ms, r.P999Ms, r.MaxMs = 0, 0, 0, 0, 0, 0
@@ -43,5 +47,12 @@ func (r *Row) SetLatency(h *histogram.Trial) {
 	}
 	if q := h.Queue; q != nil {
 		r.QueueP99Ms = ms(q.Quantile(0.99))
+	}
+	r.ServerWaitP50Ms, r.ServerWaitP99Ms, r.OverheadP50Ms, r.OverheadP99Ms = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	if w := h.ServerWait; w != nil && w.Count() > 0 {
+		r.ServerWaitP50Ms, r.ServerWaitP99Ms = ms(w.Quantile(0.50)), ms(w.Quantile(0.99))
+	}
+	if o := h.Overhead; o != nil && o.Count() > 0 {
+		r.OverheadP50Ms, r.OverheadP99Ms = ms(o.Quantile(0.50)), ms(o.Quantile(0.99))
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"math"
 )
 
-// Colours of the latency split: the server's share and the rest.
+// Colours of the latency split: the server's share, the part of it before
+// the handler ran, and the rest.
 const (
 	serverColor   = "#0072B2"
+	waitColor     = "#56B4E9"
 	overheadColor = "#E69F00"
 )
 
@@ -28,24 +30,38 @@ func split(clientP50, serverP50 float64) (server, overhead float64) {
 }
 
 // splitChart draws, at load level x of p, one horizontal bar per strategy:
-// the client's p50 latency stacked as server p50 and the rest. It returns
+// the server p50 (from the transport's receipt), its first part the wait
+// before the handler ran (server_wait p50), then the overhead p50, each
+// request's client time less its server time. Each part is its own median,
+// so the bar need not end at the client p50, which is written after it.
+// For cells without the measured split (version-1 files, older servers)
+// the bar is the client p50 cut at the server p50, as before. It returns
 // "" when no cell at x recorded server time.
 func splitChart(p panel, x float64, label string) template.HTML {
 	type row struct {
-		strategy                 string
-		client, server, overhead float64 // server clipped to client, as split does
-		serverP50                float64 // as measured, for the hover text
+		strategy                       string
+		client, server, wait, overhead float64
+		serverP50                      float64 // as measured, for the hover text
+		measured                       bool    // overhead and wait measured per request
 	}
 	var rows []row
 	hi := 0.0
+	measured := false
 	for _, se := range p.Series {
 		c, ok := se.at(x)
 		if !ok || c.ServerP50Ms <= 0 {
 			continue
 		}
-		sv, ov := split(c.P50Ms.Median, c.ServerP50Ms)
-		rows = append(rows, row{strategy: se.Name, client: c.P50Ms.Median, server: sv, overhead: ov, serverP50: c.ServerP50Ms})
-		hi = math.Max(hi, math.Max(c.P50Ms.Median, c.ServerP50Ms))
+		r := row{strategy: se.Name, client: c.P50Ms.Median, serverP50: c.ServerP50Ms}
+		if !math.IsNaN(c.OverheadP50Ms) && !math.IsNaN(c.ServerWaitP50Ms) {
+			r.measured, measured = true, true
+			r.server, r.overhead = c.ServerP50Ms, c.OverheadP50Ms
+			r.wait = math.Min(c.ServerWaitP50Ms, r.server)
+		} else {
+			r.server, r.overhead = split(c.P50Ms.Median, c.ServerP50Ms)
+		}
+		rows = append(rows, r)
+		hi = math.Max(hi, math.Max(c.P50Ms.Median, r.server+r.overhead))
 	}
 	if len(rows) == 0 {
 		return ""
@@ -70,15 +86,31 @@ func splitChart(p panel, x float64, label string) template.HTML {
 		s.group(fmt.Sprintf("%s: server p50 %s", r.strategy, formatMs(r.serverP50)), func() {
 			s.rect(xs, top, xe-xs, h, "bar", "fill", serverColor)
 		})
+		if r.wait > 0 {
+			xw := xa.sc.pos(r.wait)
+			s.group(fmt.Sprintf("%s: server wait p50 %s (receipt to handler start)", r.strategy, formatMs(r.wait)), func() {
+				s.rect(xs, top, xw-xs, h, "bar", "fill", waitColor)
+			})
+		}
 		xo := xa.sc.pos(r.server + r.overhead)
-		s.group(fmt.Sprintf("%s: client p50 %s − server p50 = %s network and gRPC overhead", r.strategy, formatMs(r.client), formatMs(r.overhead)), func() {
+		overhead := fmt.Sprintf("%s: overhead p50 %s (per request: client time − server time)", r.strategy, formatMs(r.overhead))
+		if !r.measured {
+			overhead = fmt.Sprintf("%s: client p50 %s − server p50 = %s network and gRPC overhead", r.strategy, formatMs(r.client), formatMs(r.overhead))
+		}
+		s.group(overhead, func() {
 			s.rect(xe, top, xo-xe, h, "bar", "fill", overheadColor)
 		})
 		s.text(x0-8, top+h/2+4, "end", "ticklabel", r.strategy)
 		s.text(xo+6, top+h/2+4, "start", "ticklabel", formatMs(r.client))
 	}
 	// The legend runs along the top, where the bars leave room.
-	legendSwatch(s, x0, 18, serverColor, "server p50 (time inside the server)")
-	legendSwatch(s, x0+260, 18, overheadColor, "client p50 − server p50 (network, gRPC, queues)")
+	if measured {
+		legendSwatch(s, x0, 18, waitColor, "server wait p50 (receipt → handler)")
+		legendSwatch(s, x0+200, 18, serverColor, "server p50 (from receipt)")
+		legendSwatch(s, x0+370, 18, overheadColor, "overhead p50 (per request: client − server)")
+	} else {
+		legendSwatch(s, x0, 18, serverColor, "server p50 (time inside the server)")
+		legendSwatch(s, x0+260, 18, overheadColor, "client p50 − server p50 (network, gRPC, queues)")
+	}
 	return s.html()
 }

@@ -67,8 +67,9 @@ func uslSamples(f *usl.Model, lo, hi float64, log bool) [][2]float64 {
 }
 
 // throughputChart draws tasks/s against load for each strategy of p: the
-// medians joined by a solid line, the 95% confidence interval as an error
-// bar, the fitted USL curve dashed, and a hollow marker where the client
+// medians joined by a solid line, the 95% confidence interval of the
+// median (benchmath's; it needs 6 trials) as an error bar, the fitted USL
+// curve dashed, and a hollow marker where the client
 // was saturated.
 func throughputChart(p panel, label string) template.HTML {
 	f := throughputFrame
@@ -91,8 +92,8 @@ func throughputChart(p panel, label string) template.HTML {
 	}
 	for _, s := range p.Series {
 		for _, c := range s.Cells {
-			if c.TasksPerS.N > 1 && c.TasksPerS.CIHigh <= ymax*1.25 {
-				ymax = math.Max(ymax, c.TasksPerS.CIHigh)
+			if c.TasksPerS.MedianCIFinite() && c.TasksPerS.MedianHi <= ymax*1.25 {
+				ymax = math.Max(ymax, c.TasksPerS.MedianHi)
 			}
 		}
 	}
@@ -108,8 +109,8 @@ func throughputChart(p panel, label string) template.HTML {
 	dodge := func(k int) float64 { return (float64(k) - float64(len(p.Series)-1)/2) * 3 }
 	for k, se := range p.Series {
 		for _, c := range se.Cells {
-			if c.TasksPerS.N > 1 {
-				errorBar(s, xa.sc.pos(level(c))+dodge(k), ya.sc, c.TasksPerS.CILow, c.TasksPerS.CIHigh, se.Look.Color)
+			if c.TasksPerS.MedianCIFinite() {
+				errorBar(s, xa.sc.pos(level(c))+dodge(k), ya.sc, c.TasksPerS.MedianLo, c.TasksPerS.MedianHi, se.Look.Color)
 			}
 		}
 	}
@@ -162,8 +163,8 @@ func errorBar(s *svg, x float64, sc scale, lo, hi float64, color string) {
 // pointTitle is the hover text of one cell's point.
 func pointTitle(p panel, strategy string, c cell.Summary) string {
 	t := fmt.Sprintf("%s, %s: %s median", strategy, p.levelName(level(c)), formatRate(c.TasksPerS.Median, "tasks/s"))
-	if c.TasksPerS.N > 1 {
-		t += fmt.Sprintf(" (95%% CI of the mean %s – %s)", formatSI(c.TasksPerS.CILow), formatSI(c.TasksPerS.CIHigh))
+	if c.TasksPerS.MedianCIFinite() {
+		t += fmt.Sprintf(" (95%% CI of the median %s – %s)", formatSI(c.TasksPerS.MedianLo), formatSI(c.TasksPerS.MedianHi))
 	}
 	t += fmt.Sprintf(", %s", plural(c.Trials, "trial"))
 	if c.Saturated {
@@ -184,7 +185,9 @@ func throughputLegend(s *svg, f frame, p panel) {
 		y += 15
 		if u := se.usl(); u != nil {
 			s.text(x+30, y, "start", "legendnote",
-				fmt.Sprintf("σ %s · κ %s · R² %.2f", formatParam(u.Sigma), formatParam(u.Kappa), u.R2))
+				fmt.Sprintf("σ %s · κ %s · R² %.2f", paramCI(u.Sigma, u.SigmaCI), paramCI(u.Kappa, u.KappaCI), u.R2))
+			y += 15
+			s.text(x+30, y, "start", "legendnote", "peak N "+peakText(u))
 			y += 15
 		}
 		y += 4
@@ -193,7 +196,7 @@ func throughputLegend(s *svg, f frame, p panel) {
 	for _, se := range p.Series {
 		fits = fits || se.usl() != nil
 		for _, c := range se.Cells {
-			spread = spread || c.TasksPerS.N > 1
+			spread = spread || c.TasksPerS.MedianCIFinite()
 			saturated = saturated || c.Saturated
 		}
 	}
@@ -210,7 +213,7 @@ func throughputLegend(s *svg, f frame, p panel) {
 		s.line(x+11, y-10, x+11, y+2, "errbar", "stroke", "#444")
 		s.line(x+7, y-10, x+15, y-10, "errbar", "stroke", "#444")
 		s.line(x+7, y+2, x+15, y+2, "errbar", "stroke", "#444")
-		s.text(x+30, y, "start", "legendnote", "95% CI of the mean")
+		s.text(x+30, y, "start", "legendnote", "95% CI of the median")
 		y += 16
 	}
 	if saturated {

@@ -27,6 +27,7 @@ type htmlPage struct {
 	OnlyA, OnlyB int
 	Alpha        float64
 	MaxErrorPct  float64 // cell.MaxComparableErrorRate in percent
+	Overall      string  // the summary line, compare.Overall's
 }
 
 type htmlFingerprint struct {
@@ -45,12 +46,13 @@ type htmlCell struct {
 	// NotComparable marks a p99 that errors make not comparable.
 	Flags         []string
 	NotComparable bool
+	Note          string // compare.TooFewNote or ""
 }
 
 // comparisonData lays c out for the template.
 func comparisonData(c *compare.Comparison) htmlPage {
 	p := htmlPage{A: c.A.Name, B: c.B.Name, OnlyA: len(c.OnlyA), OnlyB: len(c.OnlyB), Alpha: compare.SignificanceLevel,
-		MaxErrorPct: 100 * cell.MaxComparableErrorRate}
+		MaxErrorPct: 100 * cell.MaxComparableErrorRate, Overall: c.Overall().String()}
 	fa, fb := sideFingerprint(c.A), sideFingerprint(c.B)
 	var names []string
 	seen := map[string]bool{}
@@ -65,7 +67,12 @@ func comparisonData(c *compare.Comparison) htmlPage {
 		p.Fingerprints = append(p.Fingerprints, htmlFingerprint{n, a, b, a != b})
 	}
 	for _, x := range c.Cells {
+		note := ""
+		if x.TooFew() {
+			note = compare.TooFewNote
+		}
 		p.Cells = append(p.Cells, htmlCell{
+			Note:  note,
 			Label: cell.Label(x.A), Key: x.A.Key,
 			ATasks: compare.FormatNumber(x.A.TasksPerS.Median), BTasks: compare.FormatNumber(x.B.TasksPerS.Median),
 			TasksRatio: compare.FormatRatio(x.TasksRatio), TasksP: strconv.FormatFloat(x.TasksP, 'g', 3, 64),
@@ -140,13 +147,15 @@ code { font-size: 12px; }
 
 <h2>Cells measured on both sides</h2>
 {{if .Cells}}<table>
-<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th title="server CPU per task, B over A">CPU/task B/A</th><th title="server scheduler-latency p99, B over A">sched p99 B/A</th><th>flags</th></tr>
-{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}{{if .NotComparable}} nc{{end}}">{{.P99Ratio}}{{if .NotComparable}} !{{end}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td class="n">{{.CPURatio}}</td><td class="n">{{.SchedRatio}}</td><td>{{range .Flags}}<span class="sat">{{.}}</span> {{end}}</td></tr>
+<tr><th>cell</th><th>trials A/B</th><th>A tasks/s</th><th>B tasks/s</th><th>B/A</th><th>p</th><th>A p99 ms</th><th>B p99 ms</th><th>B/A</th><th>p</th><th title="server CPU per task, B over A">CPU/task B/A</th><th title="server scheduler-latency p99, B over A">sched p99 B/A</th><th>flags</th><th>note</th></tr>
+{{range .Cells}}<tr><td title="{{.Key}}">{{.Label}}</td><td class="n">{{.ATrials}}/{{.BTrials}}</td><td class="n">{{.ATasks}}</td><td class="n">{{.BTasks}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksRatio}}</td><td class="n{{if .TasksSig}} sig{{end}}">{{.TasksP}}{{if .TasksSig}} *{{end}}</td><td class="n">{{.AP99}}</td><td class="n">{{.BP99}}</td><td class="n{{if .P99Sig}} sig{{end}}{{if .NotComparable}} nc{{end}}">{{.P99Ratio}}{{if .NotComparable}} !{{end}}</td><td class="n{{if .P99Sig}} sig{{end}}">{{.P99P}}{{if .P99Sig}} *{{end}}</td><td class="n">{{.CPURatio}}</td><td class="n">{{.SchedRatio}}</td><td>{{range .Flags}}<span class="sat">{{.}}</span> {{end}}</td><td>{{.Note}}</td></tr>
 {{end}}</table>
+<p>{{.Overall}}</p>
 {{else}}<p>No cell was measured on both sides.</p>
 {{end}}
 <p>Cells are matched on their job and load parameters, never on host. Figures are medians over complete trials; B/A is B's median over A's.
-p is the two-sided Mann–Whitney U p-value over trials; <span class="sig">*</span> marks p &lt; {{.Alpha}}.
+p is the two-sided Mann–Whitney U p-value over trials (golang.org/x/perf/benchmath, as benchstat); <span class="sig">*</span> marks p &lt; {{.Alpha}};
+“n too small” marks a cell whose trial counts cannot give p &lt; {{.Alpha}} however far apart the trials are (3 against 3 cannot go below 0.1; 5 against 5 reaches 0.008).
 <span class="sat">saturated</span>: a load client on either side saturated, so the figure may be the client's limit, not the server's.
 <span class="sat">backlogged</span>: a side's server fell behind its open-loop schedule, so its latencies are those of an overloaded server.
 <span class="nc">!</span> <span class="sat">p99 not comparable</span>: a side's error rate (failed, timed out or unsent requests) is above {{.MaxErrorPct}}%, and its success-only p99 leaves those requests out.</p>

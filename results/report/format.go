@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/stratbench/stratbench/results/usl"
 	"math"
 	"strconv"
 	"strings"
@@ -90,4 +91,23 @@ func formatParam(v float64) string {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
 	return s
+}
+
+// paramCI formats a USL parameter with its 95% interval, "0.031 [0.02–0.04]",
+// or bare when it has no interval. An interval whose low end is 0 shows that
+// the data cannot tell the parameter from 0.
+func paramCI(v float64, ci usl.Interval) string {
+	if !ci.Known() {
+		return formatParam(v)
+	}
+	return formatParam(v) + " [" + formatParam(ci.Lo) + "–" + formatParam(ci.Hi) + "]"
+}
+
+// peakText formats the USL peak N* with its 95% interval, "26 [18–40]", or
+// "not identified" when κ's interval includes 0 and the data place no peak.
+func peakText(u *usl.Model) string {
+	if !u.PeakIdentified() {
+		return "not identified"
+	}
+	return sig3(u.PeakN) + " [" + sig3(u.PeakNCI.Lo) + "–" + sig3(u.PeakNCI.Hi) + "]"
 }

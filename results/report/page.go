@@ -63,6 +63,7 @@ type latencyRow struct {
 	Strategy, Color          string
 	P50, P90, P99, P999, Max string
 	ServerP50, Overhead      string
+	ServerWaitP50            string
 	P99All                   string // "–" when absent (schema version 1)
 	Saturated, Backlogged    bool
 	NotComparable            bool // the p99 leaves out too many failed requests
@@ -74,6 +75,8 @@ type cellRow struct {
 	Trials                                 int
 	Tasks, TasksCI, P99, P99CI             string
 	Bound, Efficiency, PeakN, R2           string
+	Sigma, Kappa                           string // with their 95% intervals
+	IOWait, EfficiencyMeasured             string // measured I/O wait and efficiency against its bound
 	Errors                                 uint64
 	ErrorRate, P99All                      string
 	Saturated, Backlogged, NotComparable   bool
@@ -165,12 +168,20 @@ func (p panel) view(i int, manyHosts bool) panelView {
 			Strategy: s.Name, Color: s.Look.Color, Saturated: c.Saturated,
 			Backlogged: c.Backlogged, NotComparable: !c.LatencyComparable(),
 			P50: formatMs(c.P50Ms.Median), P90: formatMs(c.P90Ms), P99: formatMs(c.P99Ms.Median),
-			P999: formatMs(c.P999Ms), Max: formatMs(c.MaxMs), ServerP50: "–", Overhead: "–",
+			P999: formatMs(c.P999Ms), Max: formatMs(c.MaxMs), ServerP50: "–", Overhead: "–", ServerWaitP50: "–",
 			P99All: absentMs(c.P99AllMs),
 		}
 		if c.ServerP50Ms > 0 {
+			// Without a measured overhead (version-1 files, older servers)
+			// it is the difference of the medians, marked "≈".
 			_, ov := split(c.P50Ms.Median, c.ServerP50Ms)
-			row.ServerP50, row.Overhead = formatMs(c.ServerP50Ms), formatMs(ov)
+			row.ServerP50, row.Overhead = formatMs(c.ServerP50Ms), "≈ "+formatMs(ov)
+		}
+		if !math.IsNaN(c.OverheadP50Ms) {
+			row.Overhead = formatMs(c.OverheadP50Ms)
+		}
+		if !math.IsNaN(c.ServerWaitP50Ms) {
+			row.ServerWaitP50 = formatMs(c.ServerWaitP50Ms)
 		}
 		v.Latencies = append(v.Latencies, row)
 	}
@@ -190,7 +201,8 @@ func newCellRow(p panel, s series, c cell.Summary) cellRow {
 		Level: formatSI(level(c)), Trials: c.Trials,
 		Tasks: formatSI(c.TasksPerS.Median), TasksCI: ci(c.TasksPerS, formatSI),
 		P99: formatMs(c.P99Ms.Median), P99CI: ci(c.P99Ms, formatMs),
-		Bound: "–", Efficiency: "–", PeakN: "–", R2: "–",
+		Bound: "–", Efficiency: "–", PeakN: "–", R2: "–", Sigma: "–", Kappa: "–",
+		IOWait: "–", EfficiencyMeasured: "–",
 		Errors: c.Errors, Saturated: c.Saturated,
 		ErrorRate: formatPct(c.ErrorRate), P99All: absentMs(c.P99AllMs),
 		Backlogged: c.Backlogged, NotComparable: !c.LatencyComparable(),
@@ -199,11 +211,15 @@ func newCellRow(p panel, s series, c cell.Summary) cellRow {
 	if c.BoundTasksPerS > 0 {
 		row.Bound, row.Efficiency = formatSI(c.BoundTasksPerS), formatPct(c.Efficiency)
 	}
+	if !math.IsNaN(c.IOWaitMeanMs) {
+		row.IOWait = formatMs(c.IOWaitMeanMs)
+	}
+	if c.BoundMeasuredTasksPerS > 0 {
+		row.EfficiencyMeasured = formatPct(c.EfficiencyMeasured)
+	}
 	if u := c.USL; u != nil {
-		row.PeakN, row.R2 = "∞", fmt.Sprintf("%.3f", u.R2)
-		if !math.IsInf(u.PeakN, 0) {
-			row.PeakN = sig3(u.PeakN)
-		}
+		row.PeakN, row.R2 = peakText(u), fmt.Sprintf("%.3f", u.R2)
+		row.Sigma, row.Kappa = paramCI(u.Sigma, u.SigmaCI), paramCI(u.Kappa, u.KappaCI)
 	}
 	if p.Open {
 		row.Level += " req/s"
@@ -211,13 +227,14 @@ func newCellRow(p panel, s series, c cell.Summary) cellRow {
 	return row
 }
 
-// ci formats e's 95% confidence interval with format, or "–" for a single
-// trial, which has none.
+// ci formats the 95% confidence interval of e's median with format, or
+// "n < 6" when there are too few trials for one (benchmath needs 6 for a
+// 95% interval of a median).
 func ci(e stats.Estimate, format func(float64) string) string {
-	if e.N < 2 {
-		return "–"
+	if !e.MedianCIFinite() {
+		return "n < 6"
 	}
-	return format(e.CILow) + " – " + format(e.CIHigh)
+	return format(e.MedianLo) + " – " + format(e.MedianHi)
 }
 
 // absentMs formats milliseconds, or "–" for NaN: a figure the rows'

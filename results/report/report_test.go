@@ -21,12 +21,17 @@ import (
 	"github.com/stratbench/stratbench/results/usl"
 )
 
-// estimate returns an Estimate of n trials around median with a confidence
-// interval of ± spread × median.
+// estimate returns an Estimate of n trials around median with confidence
+// intervals of ± spread × median: the mean's from 2 trials, the median's
+// from 6 (with fewer it is open, as benchmath gives it).
 func estimate(n int, median, spread float64) stats.Estimate {
-	e := stats.Estimate{N: n, Mean: median, Median: median, CILow: median, CIHigh: median}
+	e := stats.Estimate{N: n, Mean: median, Median: median, CILow: median, CIHigh: median,
+		MedianLo: math.Inf(-1), MedianHi: math.Inf(1)}
 	if n > 1 {
 		e.CILow, e.CIHigh = median*(1-spread), median*(1+spread)
+	}
+	if n >= 6 {
+		e.MedianLo, e.MedianHi = median*(1-spread), median*(1+spread)
 	}
 	return e
 }
@@ -48,6 +53,8 @@ func testCell(host, strategy, workload string, concurrency, trials int, x float6
 	c.MeanMs, c.P90Ms, c.P999Ms, c.MaxMs = p50*1.1, p50*1.4, p50*3.5, p50*6
 	c.P99Ms = estimate(trials, p50*2.2, 0.1)
 	c.ServerP50Ms, c.ServerP99Ms = p50*0.8, p50*1.9
+	c.ServerWaitP50Ms, c.ServerWaitP99Ms, c.OverheadP50Ms, c.OverheadP99Ms = p50*0.3, p50*0.9, p50*0.15, p50*0.4
+	c.IOWaitMeanMs = math.NaN()
 	c.BoundTasksPerS = cell.Bound(cell.BoundParams{
 		Strategy: strategy, Workload: workload, Scope: c.Scope, Tasks: c.Tasks, Parallelism: c.Parallelism,
 		CPUIterations: c.CPUIterations, IOLatencyMs: c.IOLatencyMs,
@@ -66,16 +73,22 @@ func fixture() report.Report {
 	var cells []cell.Summary
 	// Two cores of 2000 tasks/s each bound the cpu work at 4000 tasks/s.
 	for _, p := range []struct {
-		strategy             string
-		sigma, kappa, lambda float64
-	}{{"serial", 0.55, 0, 1900}, {"goroutine-per-task", 0.5, 0.0008, 1850}, {"pool", 0.5, 0.0003, 1900}} {
-		fit := &usl.Model{Sigma: p.sigma, Kappa: p.kappa, Lambda: p.lambda, Points: 6, R2: 0.981}
+		strategy                 string
+		sigma, kappa, lambda     float64
+		sigmaCI, kappaCI, peakCI usl.Interval
+	}{
+		{"serial", 0.55, 0, 1900, usl.Interval{Lo: 0.5, Hi: 0.6}, usl.Interval{Lo: 0, Hi: 0.0004}, usl.Interval{Lo: math.NaN(), Hi: math.NaN()}},
+		{"goroutine-per-task", 0.5, 0.0008, 1850, usl.Interval{Lo: 0.45, Hi: 0.55}, usl.Interval{Lo: 0.0005, Hi: 0.0011}, usl.Interval{Lo: 20, Hi: 31}},
+		{"pool", 0.5, 0.0003, 1900, usl.Interval{Lo: 0.44, Hi: 0.56}, usl.Interval{Lo: 0, Hi: 0.0007}, usl.Interval{Lo: math.NaN(), Hi: math.NaN()}},
+	} {
+		fit := &usl.Model{Sigma: p.sigma, Kappa: p.kappa, Lambda: p.lambda, Points: 6, R2: 0.981,
+			SigmaCI: p.sigmaCI, KappaCI: p.kappaCI, PeakNCI: p.peakCI}
 		fit.PeakN = math.Inf(1)
 		if fit.Kappa > 0 {
 			fit.PeakN = math.Sqrt((1 - fit.Sigma) / fit.Kappa)
 		}
 		for _, n := range []int{1, 2, 4, 8, 16, 32} {
-			c := testCell("bench-1", p.strategy, "cpu", n, 3, fit.Predict(float64(n))*(1+0.02*float64(n%3-1)))
+			c := testCell("bench-1", p.strategy, "cpu", n, 6, fit.Predict(float64(n))*(1+0.02*float64(n%3-1)))
 			c.USL = fit
 			cells = append(cells, c)
 		}
@@ -88,6 +101,12 @@ func fixture() report.Report {
 			}
 			c := testCell("bench-1", s, "io", n, 3, 0.9*slots*float64(n)*500)
 			c.Saturated = s == "pool" && n == 16
+			// A version-1 cell: no measured split; the I/O wait measured
+			// 2.25 ms against 2 ms asked.
+			c.ServerWaitP50Ms, c.ServerWaitP99Ms, c.OverheadP50Ms, c.OverheadP99Ms = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+			c.IOWaitMeanMs = 2.25
+			c.BoundMeasuredTasksPerS = c.BoundTasksPerS * 2 / 2.25
+			c.EfficiencyMeasured = cell.Efficiency(c.TasksPerS.Median, c.BoundMeasuredTasksPerS)
 			if s == "serial" && n == 16 {
 				c.Trials, c.TasksPerS, c.P99Ms, c.P50Ms = 1, estimate(1, c.TasksPerS.Median, 0), estimate(1, c.P99Ms.Median, 0), estimate(1, c.P50Ms.Median, 0)
 				c.Errors = 2

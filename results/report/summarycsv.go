@@ -8,19 +8,24 @@ import (
 	"strconv"
 
 	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/usl"
 )
 
 // SummaryHeader is the header of summary.csv: the cell's host and
-// parameters, its trial count, the median and 95% confidence interval of
-// the mean of tasks/s and of p99 latency across trials, the bound and the
+// parameters, its trial count, the median and its 95% confidence interval
+// (benchmath's; empty with fewer than 6 trials) of tasks/s and of p99
+// latency across trials, the bound and the
 // efficiency, the Universal Scalability Law fit of the cell's (host,
 // strategy, workload) series, the errors and whether a trial was measured
 // by a saturated client, then the shared-state columns: the cell's sync
 // mode, lock order and accounts (empty, 0, for workloads without them),
 // the medians over trials of lost updates per trial and per successful
 // job, of lock retries per trial and per job, and the trials whose
-// transfer invariant broke, and last the implementation that ran the
-// strategy ("own" for rows that do not name one).
+// transfer invariant broke, the implementation that ran the strategy
+// ("own" for rows that do not name one); then the 95% intervals of the USL
+// σ, κ and peak N, the measured I/O wait with the bound and efficiency at
+// it, and the medians of server wait and overhead p50 and p99 (each empty
+// when unknown).
 var SummaryHeader = []string{
 	"host", "strategy", "workload", "scope", "tasks", "parallelism", "cpu_iterations", "io_latency_ms",
 	"mode", "concurrency", "target_rps", "connections", "server_gomaxprocs", "server_ns_per_iteration",
@@ -34,6 +39,9 @@ var SummaryHeader = []string{
 	"lost_updates_median", "lost_per_job_median", "lock_retries_median", "lock_retries_per_job_median",
 	"invariant_broken_trials",
 	"implementation",
+	"usl_sigma_lo", "usl_sigma_hi", "usl_kappa_lo", "usl_kappa_hi", "usl_peak_n_lo", "usl_peak_n_hi",
+	"io_wait_mean_ms", "bound_measured_tasks_per_s", "efficiency_measured",
+	"server_wait_p50_ms", "server_wait_p99_ms", "overhead_p50_ms", "overhead_p99_ms",
 }
 
 // WriteSummaryCSV writes cells to w as summary.csv: SummaryHeader, then one
@@ -41,7 +49,9 @@ var SummaryHeader = []string{
 // writes them, rounded to four decimal places except the USL parameters,
 // which keep six significant digits because κ is often below 1e-4. The
 // bound and efficiency are empty when the bound is unknown (0), the usl_
-// columns when the cell has no fit; usl_peak_n is "inf" when κ is 0.
+// columns when the cell has no fit; usl_peak_n and its interval are empty
+// when the peak is not identified (κ's interval includes 0, as when κ is
+// 0).
 func WriteSummaryCSV(w io.Writer, cells []cell.Summary) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = false
@@ -55,8 +65,8 @@ func WriteSummaryCSV(w io.Writer, cells []cell.Summary) error {
 			c.Mode, strconv.Itoa(c.Concurrency), decimal(c.TargetRPS), strconv.Itoa(c.Connections),
 			strconv.Itoa(c.ServerGOMAXPROCS), decimal(c.ServerNsPerIteration),
 			strconv.Itoa(c.Trials),
-			decimal(c.TasksPerS.Median), decimal(c.TasksPerS.CILow), decimal(c.TasksPerS.CIHigh),
-			decimal(c.P99Ms.Median), decimal(c.P99Ms.CILow), decimal(c.P99Ms.CIHigh),
+			decimal(c.TasksPerS.Median), decimal(c.TasksPerS.MedianLo), decimal(c.TasksPerS.MedianHi),
+			decimal(c.P99Ms.Median), decimal(c.P99Ms.MedianLo), decimal(c.P99Ms.MedianHi),
 		}
 		if c.BoundTasksPerS > 0 {
 			rec = append(rec, decimal(c.BoundTasksPerS), decimal(c.Efficiency))
@@ -64,8 +74,12 @@ func WriteSummaryCSV(w io.Writer, cells []cell.Summary) error {
 			rec = append(rec, "", "")
 		}
 		if u := c.USL; u != nil {
+			peak := ""
+			if u.PeakIdentified() {
+				peak = significant(u.PeakN)
+			}
 			rec = append(rec, significant(u.Sigma), significant(u.Kappa), significant(u.Lambda),
-				significant(u.PeakN), significant(u.R2))
+				peak, significant(u.R2))
 		} else {
 			rec = append(rec, "", "", "", "", "")
 		}
@@ -73,6 +87,24 @@ func WriteSummaryCSV(w io.Writer, cells []cell.Summary) error {
 			c.Sync, c.LockOrder, strconv.Itoa(c.Accounts),
 			decimal(c.LostUpdates), decimal(c.LostPerJob), decimal(c.LockRetries), decimal(c.LockRetriesPerJob),
 			strconv.Itoa(c.InvariantBroken), c.Implementation)
+		if u := c.USL; u != nil {
+			peak := usl.Interval{Lo: math.NaN(), Hi: math.NaN()}
+			if u.PeakIdentified() {
+				peak = u.PeakNCI
+			}
+			for _, ci := range []usl.Interval{u.SigmaCI, u.KappaCI, peak} {
+				rec = append(rec, significant(ci.Lo), significant(ci.Hi))
+			}
+		} else {
+			rec = append(rec, "", "", "", "", "", "")
+		}
+		rec = append(rec, decimal(c.IOWaitMeanMs))
+		if c.BoundMeasuredTasksPerS > 0 {
+			rec = append(rec, decimal(c.BoundMeasuredTasksPerS), decimal(c.EfficiencyMeasured))
+		} else {
+			rec = append(rec, "", "")
+		}
+		rec = append(rec, decimal(c.ServerWaitP50Ms), decimal(c.ServerWaitP99Ms), decimal(c.OverheadP50Ms), decimal(c.OverheadP99Ms))
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("summary: %w", err)
 		}

@@ -9,8 +9,9 @@ import (
 )
 
 // Estimate summarizes one metric across the trials of a cell: the sample
-// mean with its 95% confidence interval, the sample standard deviation and
-// the median.
+// mean with its 95% confidence interval, the sample standard deviation, and
+// the median with its own 95% confidence interval (the one to draw around
+// a median).
 type Estimate struct {
 	N      int     // number of values
 	Mean   float64 // arithmetic mean
@@ -18,6 +19,15 @@ type Estimate struct {
 	CILow  float64 // lower end of the 95% confidence interval of the mean
 	CIHigh float64 // upper end of the 95% confidence interval of the mean
 	Median float64 // middle value, or the mean of the two middle values
+	// MedianLo and MedianHi are the 95% confidence interval of the
+	// median, as NewMedianCI gives it: −Inf or +Inf with fewer than 6
+	// values, which cannot reach 95%.
+	MedianLo, MedianHi float64
+}
+
+// MedianCIFinite reports whether the median's interval exists.
+func (e Estimate) MedianCIFinite() bool {
+	return !math.IsInf(e.MedianLo, 0) && !math.IsInf(e.MedianHi, 0) && !math.IsNaN(e.MedianLo) && !math.IsNaN(e.MedianHi)
 }
 
 // NewEstimate returns the Estimate of xs, one value per trial. The 95%
@@ -25,6 +35,7 @@ type Estimate struct {
 // quantile of Student's t distribution with N-1 degrees of freedom, so it
 // assumes roughly normal, independent trials. With N == 1 there is no
 // spread to estimate: StdDev is 0 and the interval is the single value.
+// MedianLo and MedianHi come from NewMedianCI.
 // NewEstimate returns an error for empty input or a NaN or infinite value;
 // it does not modify xs.
 func NewEstimate(xs []float64) (Estimate, error) {
@@ -45,14 +56,15 @@ func NewEstimate(xs []float64) (Estimate, error) {
 	if err != nil {
 		return Estimate{}, fmt.Errorf("estimate: median of %d values: %w", len(xs), err)
 	}
-	e := Estimate{N: len(xs), Mean: mean, Median: median, CILow: mean, CIHigh: mean}
+	mci := NewMedianCI(xs)
+	e := Estimate{N: len(xs), Mean: mean, Median: median, CILow: mean, CIHigh: mean, MedianLo: mci.Lo, MedianHi: mci.Hi}
 	if e.N == 1 {
 		return e, nil
 	}
 	if e.StdDev, err = stats.StandardDeviationSample(data); err != nil {
 		return Estimate{}, fmt.Errorf("estimate: standard deviation of %d values: %w", len(xs), err)
 	}
-	half := studentT975(e.N-1) * e.StdDev / math.Sqrt(float64(e.N))
+	half := StudentT975(e.N-1) * e.StdDev / math.Sqrt(float64(e.N))
 	e.CILow, e.CIHigh = mean-half, mean+half
 	return e, nil
 }
@@ -68,11 +80,11 @@ var t975 = [...]float64{
 	2.055529439, 2.051830516, 2.048407142, 2.045229642, 2.042272456,
 }
 
-// studentT975 returns the 0.975 quantile of Student's t distribution with df
+// StudentT975 returns the 0.975 quantile of Student's t distribution with df
 // degrees of freedom (df >= 1): from the table up to 30, beyond it from the
 // Cornish–Fisher expansion around the normal quantile, accurate there to
 // better than 1e-6.
-func studentT975(df int) float64 {
+func StudentT975(df int) float64 {
 	if df <= len(t975) {
 		return t975[df-1]
 	}

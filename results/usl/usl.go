@@ -18,7 +18,19 @@ type Model struct {
 	PeakN  float64 // N* = √((1−σ)/κ), where X peaks; +Inf when κ = 0
 	R2     float64 // coefficient of determination, 1 − SSE/SST, of the fit on the points
 	Points int     // number of points fitted
+
+	// SigmaCI, KappaCI and PeakNCI are the 95% confidence intervals of σ,
+	// κ and N* from the fit's covariance (see FitUSL). A parameter whose
+	// interval includes 0 is not identified by the data: its point value
+	// says nothing about it being above 0. PeakNCI is unknown (NaN) unless
+	// KappaCI is identified, since without a κ known to be above 0 the
+	// data do not show a peak at all.
+	SigmaCI, KappaCI, PeakNCI Interval
 }
+
+// PeakIdentified reports whether the data place a peak: κ's interval
+// excludes 0. When it does not, print "not identified" rather than PeakN.
+func (f Model) PeakIdentified() bool { return f.KappaCI.Identified() && f.PeakNCI.Known() }
 
 // Predict returns the fitted throughput at concurrency n.
 func (f Model) Predict(n float64) float64 {
@@ -31,7 +43,10 @@ func (f Model) Predict(n float64) float64 {
 // and λ > 0, started from a small grid of (σ, κ) with λ solved exactly for
 // each, keeping the fit of least squared error. It needs at least 3 points
 // at 3 distinct concurrencies, every n ≥ 1 and every x finite, ≥ 0 and not
-// all 0; otherwise it returns an error naming the offending value. It costs
+// all 0; otherwise it returns an error naming the offending value. The
+// intervals come from the covariance of the estimate, s²·(JᵀJ)⁻¹, with
+// Student's t at m − 3 degrees of freedom for m points (Wald intervals; see
+// SigmaCI); they are unknown with 3 points. It costs
 // a few hundred microseconds for tens of points.
 func Fit(n, x []float64) (Model, error) {
 	if len(n) != len(x) {
@@ -83,6 +98,7 @@ func Fit(n, x []float64) (Model, error) {
 		return Model{}, errors.New("fit USL: no starting point gave a positive λ")
 	}
 	f := Model{Sigma: best.sigma, Kappa: best.kappa, Lambda: best.lambda * peak, Points: len(n)}
+	uslIntervals(&f, n, xs, best)
 	f.PeakN = math.Inf(1)
 	if f.Kappa > 0 {
 		f.PeakN = math.Sqrt(math.Max(0, 1-f.Sigma) / f.Kappa)

@@ -757,7 +757,8 @@ type RunResponse struct {
 	TasksCancelled uint32                 `protobuf:"varint,3,opt,name=tasks_cancelled,json=tasksCancelled,proto3" json:"tasks_cancelled,omitempty"`
 	// Order-independent fold of the completed tasks' outputs.
 	Checksum uint64 `protobuf:"varint,4,opt,name=checksum,proto3" json:"checksum,omitempty"`
-	// From admission to the end of the job.
+	// From the handler's start (admission) to the end of the job; see
+	// handler_wait for the time before it.
 	ServerTime *durationpb.Duration `protobuf:"bytes,5,opt,name=server_time,json=serverTime,proto3" json:"server_time,omitempty"`
 	// Time spent waiting for admission or shared capacity.
 	QueueTime *durationpb.Duration `protobuf:"bytes,6,opt,name=queue_time,json=queueTime,proto3" json:"queue_time,omitempty"`
@@ -770,7 +771,21 @@ type RunResponse struct {
 	// WORKLOAD_TRANSFER with LOCK_ORDER_TRY: failed try-locks.
 	LockRetries uint64 `protobuf:"varint,10,opt,name=lock_retries,json=lockRetries,proto3" json:"lock_retries,omitempty"`
 	// Up to 10 failed tasks, in the order the failures were observed.
-	Failures      []*TaskFailure `protobuf:"bytes,11,rep,name=failures,proto3" json:"failures,omitempty"`
+	Failures []*TaskFailure `protobuf:"bytes,11,rep,name=failures,proto3" json:"failures,omitempty"`
+	// The mean of the I/O waits of this job that ran to their end, as the
+	// server's clock measured them (a timer overshoots io_latency); unset
+	// when none did (CPU, counter and transfer jobs, or every wait cancelled).
+	IoWaitMean *durationpb.Duration `protobuf:"bytes,12,opt,name=io_wait_mean,json=ioWaitMean,proto3" json:"io_wait_mean,omitempty"`
+	// The number of I/O waits io_wait_mean averages: the weight with which
+	// means of several jobs combine.
+	IoWaits uint32 `protobuf:"varint,13,opt,name=io_waits,json=ioWaits,proto3" json:"io_waits,omitempty"`
+	// From the moment the server's transport parsed this RPC's headers (a
+	// tap handle on the connection's reader goroutine) to the moment the
+	// handler began (the start of server_time): time spent waiting for a
+	// stream goroutine to be scheduled, reading and decoding the request and
+	// in interceptors. Server time from receipt is handler_wait + server_time.
+	// Unset when the server had no receipt time (a handler called directly).
+	HandlerWait   *durationpb.Duration `protobuf:"bytes,14,opt,name=handler_wait,json=handlerWait,proto3" json:"handler_wait,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -878,6 +893,27 @@ func (x *RunResponse) GetLockRetries() uint64 {
 func (x *RunResponse) GetFailures() []*TaskFailure {
 	if x != nil {
 		return x.Failures
+	}
+	return nil
+}
+
+func (x *RunResponse) GetIoWaitMean() *durationpb.Duration {
+	if x != nil {
+		return x.IoWaitMean
+	}
+	return nil
+}
+
+func (x *RunResponse) GetIoWaits() uint32 {
+	if x != nil {
+		return x.IoWaits
+	}
+	return 0
+}
+
+func (x *RunResponse) GetHandlerWait() *durationpb.Duration {
+	if x != nil {
+		return x.HandlerWait
 	}
 	return nil
 }
@@ -1754,7 +1790,7 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\vTaskFailure\x12\x12\n" +
 	"\x04task\x18\x01 \x01(\rR\x04task\x12\x14\n" +
 	"\x05error\x18\x02 \x01(\tR\x05error\x12\x14\n" +
-	"\x05panic\x18\x03 \x01(\bR\x05panic\"\xd9\x03\n" +
+	"\x05panic\x18\x03 \x01(\bR\x05panic\"\xef\x04\n" +
 	"\vRunResponse\x12'\n" +
 	"\x0ftasks_completed\x18\x01 \x01(\rR\x0etasksCompleted\x12!\n" +
 	"\ftasks_failed\x18\x02 \x01(\rR\vtasksFailed\x12'\n" +
@@ -1769,7 +1805,11 @@ const file_stratbench_v1_stratbench_proto_rawDesc = "" +
 	"\finvariant_ok\x18\t \x01(\bR\vinvariantOk\x12!\n" +
 	"\flock_retries\x18\n" +
 	" \x01(\x04R\vlockRetries\x126\n" +
-	"\bfailures\x18\v \x03(\v2\x1a.stratbench.v1.TaskFailureR\bfailures\"\r\n" +
+	"\bfailures\x18\v \x03(\v2\x1a.stratbench.v1.TaskFailureR\bfailures\x12;\n" +
+	"\fio_wait_mean\x18\f \x01(\v2\x19.google.protobuf.DurationR\n" +
+	"ioWaitMean\x12\x19\n" +
+	"\bio_waits\x18\r \x01(\rR\aioWaits\x12<\n" +
+	"\fhandler_wait\x18\x0e \x01(\v2\x19.google.protobuf.DurationR\vhandlerWait\"\r\n" +
 	"\vInfoRequest\"\xd6\a\n" +
 	"\x06Limits\x12\x1b\n" +
 	"\tmax_tasks\x18\x01 \x01(\rR\bmaxTasks\x12,\n" +
@@ -1950,33 +1990,35 @@ var file_stratbench_v1_stratbench_proto_depIdxs = []int32{
 	20, // 8: stratbench.v1.RunResponse.server_time:type_name -> google.protobuf.Duration
 	20, // 9: stratbench.v1.RunResponse.queue_time:type_name -> google.protobuf.Duration
 	9,  // 10: stratbench.v1.RunResponse.failures:type_name -> stratbench.v1.TaskFailure
-	20, // 11: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
-	20, // 12: stratbench.v1.Limits.max_cpu_in_flight:type_name -> google.protobuf.Duration
-	20, // 13: stratbench.v1.Limits.max_job_duration:type_name -> google.protobuf.Duration
-	20, // 14: stratbench.v1.Limits.shared_idle_timeout:type_name -> google.protobuf.Duration
-	20, // 15: stratbench.v1.Limits.max_sched_latency:type_name -> google.protobuf.Duration
-	12, // 16: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
-	20, // 17: stratbench.v1.CPUThrottling.throttled:type_name -> google.protobuf.Duration
-	20, // 18: stratbench.v1.StatsResponse.process_cpu:type_name -> google.protobuf.Duration
-	15, // 19: stratbench.v1.StatsResponse.sched_latency:type_name -> stratbench.v1.LatencyBucket
-	16, // 20: stratbench.v1.StatsResponse.throttling:type_name -> stratbench.v1.CPUThrottling
-	20, // 21: stratbench.v1.StatsResponse.sample_period:type_name -> google.protobuf.Duration
-	7,  // 22: stratbench.v1.ProfileRequest.kind:type_name -> stratbench.v1.ProfileKind
-	20, // 23: stratbench.v1.ProfileRequest.max_duration:type_name -> google.protobuf.Duration
-	20, // 24: stratbench.v1.ProfileResponse.window:type_name -> google.protobuf.Duration
-	8,  // 25: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
-	11, // 26: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
-	14, // 27: stratbench.v1.BenchService.Stats:input_type -> stratbench.v1.StatsRequest
-	18, // 28: stratbench.v1.BenchService.Profile:input_type -> stratbench.v1.ProfileRequest
-	10, // 29: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
-	13, // 30: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
-	17, // 31: stratbench.v1.BenchService.Stats:output_type -> stratbench.v1.StatsResponse
-	19, // 32: stratbench.v1.BenchService.Profile:output_type -> stratbench.v1.ProfileResponse
-	29, // [29:33] is the sub-list for method output_type
-	25, // [25:29] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	20, // 11: stratbench.v1.RunResponse.io_wait_mean:type_name -> google.protobuf.Duration
+	20, // 12: stratbench.v1.RunResponse.handler_wait:type_name -> google.protobuf.Duration
+	20, // 13: stratbench.v1.Limits.max_io_latency:type_name -> google.protobuf.Duration
+	20, // 14: stratbench.v1.Limits.max_cpu_in_flight:type_name -> google.protobuf.Duration
+	20, // 15: stratbench.v1.Limits.max_job_duration:type_name -> google.protobuf.Duration
+	20, // 16: stratbench.v1.Limits.shared_idle_timeout:type_name -> google.protobuf.Duration
+	20, // 17: stratbench.v1.Limits.max_sched_latency:type_name -> google.protobuf.Duration
+	12, // 18: stratbench.v1.InfoResponse.limits:type_name -> stratbench.v1.Limits
+	20, // 19: stratbench.v1.CPUThrottling.throttled:type_name -> google.protobuf.Duration
+	20, // 20: stratbench.v1.StatsResponse.process_cpu:type_name -> google.protobuf.Duration
+	15, // 21: stratbench.v1.StatsResponse.sched_latency:type_name -> stratbench.v1.LatencyBucket
+	16, // 22: stratbench.v1.StatsResponse.throttling:type_name -> stratbench.v1.CPUThrottling
+	20, // 23: stratbench.v1.StatsResponse.sample_period:type_name -> google.protobuf.Duration
+	7,  // 24: stratbench.v1.ProfileRequest.kind:type_name -> stratbench.v1.ProfileKind
+	20, // 25: stratbench.v1.ProfileRequest.max_duration:type_name -> google.protobuf.Duration
+	20, // 26: stratbench.v1.ProfileResponse.window:type_name -> google.protobuf.Duration
+	8,  // 27: stratbench.v1.BenchService.Run:input_type -> stratbench.v1.RunRequest
+	11, // 28: stratbench.v1.BenchService.Info:input_type -> stratbench.v1.InfoRequest
+	14, // 29: stratbench.v1.BenchService.Stats:input_type -> stratbench.v1.StatsRequest
+	18, // 30: stratbench.v1.BenchService.Profile:input_type -> stratbench.v1.ProfileRequest
+	10, // 31: stratbench.v1.BenchService.Run:output_type -> stratbench.v1.RunResponse
+	13, // 32: stratbench.v1.BenchService.Info:output_type -> stratbench.v1.InfoResponse
+	17, // 33: stratbench.v1.BenchService.Stats:output_type -> stratbench.v1.StatsResponse
+	19, // 34: stratbench.v1.BenchService.Profile:output_type -> stratbench.v1.ProfileResponse
+	31, // [31:35] is the sub-list for method output_type
+	27, // [27:31] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_stratbench_v1_stratbench_proto_init() }

@@ -5,6 +5,7 @@
 package resultstest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stratbench/stratbench/results/compare"
@@ -95,3 +96,8 @@ func GoldenComparison(t testing.TB) *compare.Comparison {
 	}
 	return cmp
 }
+
+// SameRows reports whether a and b hold the same rows, an absent figure
+// (NaN) equal to another absent one, where reflect.DeepEqual would call
+// NaN unequal to itself.
+func SameRows(a, b []record.Row) bool { return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b) }
