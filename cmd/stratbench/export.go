@@ -50,9 +50,10 @@ func exportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 			"                           compare with: go tool -modfile=tools/go.mod benchstat -col /strategy a.txt\n"+
 			"  github-action-benchmark  two JSON arrays for benchmark-action/github-action-benchmark, written into\n"+
 			"                           the folder --out (required): "+gabBiggerFile+" (tool customBiggerIsBetter:\n"+
-			"                           tasks/s per cell) and "+gabSmallerFile+" (customSmallerIsBetter: p99 ms\n"+
-			"                           per cell); value = median over trials, range = ± half the 95% CI of the mean\n"+
-			"  bmf                      Bencher Metric Format: per cell, throughput (tasks/s) and latency-p99 (ns)\n"+
+			"                           tasks/s per cell) and "+gabSmallerFile+" (customSmallerIsBetter: p99 ms,\n"+
+			"                           and server CPU µs per task where measured, per cell); value = median over trials, range = ± half the 95% CI of the mean\n"+
+			"  bmf                      Bencher Metric Format: per cell, throughput (tasks/s), latency-p99 (ns) and\n"+
+			"                           server-cpu-us-per-task (µs, where measured)\n"+
 			"                           with value (median), lower_value and upper_value (95% CI of the mean)\n"+
 			"  json                     the whole sweep as one versioned document: sources and hosts, cells with\n"+
 			"                           estimates, every trial with every CSV column (schema: docs/sweep.schema.json)")

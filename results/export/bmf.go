@@ -11,6 +11,10 @@ import (
 const (
 	MeasureThroughput = "throughput"
 	MeasureP99        = "latency-p99"
+	// MeasureCPUPerTask is the server's CPU time per completed task, in
+	// microseconds (the runtime evidence column server_cpu_us_per_task);
+	// a cell has it only when its server answered Stats.
+	MeasureCPUPerTask = "server-cpu-us-per-task"
 )
 
 // BMFMetric is one metric of the Bencher Metric Format: the median over
@@ -30,6 +34,9 @@ func BMF(cells []Cell) map[string]map[string]BMFMetric {
 		out[c.Name] = map[string]BMFMetric{
 			MeasureThroughput: {finite(s.TasksPerS.Median), finite(s.TasksPerS.CILow), finite(s.TasksPerS.CIHigh)},
 			MeasureP99:        {finite(s.P99Ms.Median * 1e6), finite(s.P99Ms.CILow * 1e6), finite(s.P99Ms.CIHigh * 1e6)},
+		}
+		if e, ok := CPUPerTask(c); ok {
+			out[c.Name][MeasureCPUPerTask] = BMFMetric{finite(e.Median), finite(e.CILow), finite(e.CIHigh)}
 		}
 	}
 	return out

@@ -27,10 +27,14 @@ func source(t *testing.T) *record.Source {
 	for i, v := range []float64{900, 1000, 1100} {
 		r := resultstest.CellRow("box-a", 8, i+1, v)
 		r.P99Ms = float64(2 + i)
+		// Server CPU per task 40, 50, 60 µs: median 50, the same spread
+		// as the tasks/s ÷ 20.
+		r.Runtime.ServerCPUUsPerTask = record.Some(float64(40 + 10*i))
 		s.Rows = append(s.Rows, r)
 	}
 	cut := resultstest.CellRow("box-a", 8, 4, 1)
 	cut.Complete = false
+	cut.Runtime.ServerCPUUsPerTask = record.Some(1e6) // incomplete: must not count
 	s.Rows = append(s.Rows, cut)
 	r := resultstest.CellRow("box-a", 8, 1, 500)
 	r.Strategy, r.P99Ms = "serial", 7
@@ -57,8 +61,12 @@ func TestGABAndBMF(t *testing.T) {
 		t.Errorf("name %q, want %q", cells[0].Name, pool)
 	}
 	bigger, smaller := export.GAB(cells)
-	if len(bigger) != 2 || len(smaller) != 2 {
-		t.Fatalf("%d and %d entries, want 2 and 2", len(bigger), len(smaller))
+	// pool has the CPU figure, serial (no runtime figures) does not.
+	if len(bigger) != 2 || len(smaller) != 3 {
+		t.Fatalf("%d and %d entries, want 2 and 3", len(bigger), len(smaller))
+	}
+	if c := smaller[1]; c.Name != pool+" - server CPU per task" || c.Unit != "µs" || c.Value != 50 || c.Range != "± 24.8414" {
+		t.Errorf("CPU per task entry %+v", c)
 	}
 	b := bigger[0]
 	if b.Name != pool+" - throughput" || b.Unit != "tasks/s" || b.Value != 1000 || b.Range != "± 248.414" || !strings.Contains(b.Extra, "3 trials") {
@@ -67,7 +75,7 @@ func TestGABAndBMF(t *testing.T) {
 	if s := smaller[0]; s.Name != pool+" - p99" || s.Unit != "ms" || s.Value != 3 || s.Range != "± 2.48414" {
 		t.Errorf("p99 entry %+v", s)
 	}
-	if s := smaller[1]; s.Value != 7 || s.Range != "± 0" {
+	if s := smaller[2]; s.Value != 7 || s.Range != "± 0" {
 		t.Errorf("single-trial entry %+v", s)
 	}
 	var buf bytes.Buffer
@@ -86,6 +94,12 @@ func TestGABAndBMF(t *testing.T) {
 	}
 	if p := bmf[pool][export.MeasureP99]; p.Value != 3e6 || !near(p.LowerValue/1e6, 3-poolHalf/100) {
 		t.Errorf("bmf p99 (ns) %+v", p)
+	}
+	if c, ok := bmf[pool][export.MeasureCPUPerTask]; !ok || c.Value != 50 || !near(c.UpperValue, 50+poolHalf/10) {
+		t.Errorf("bmf CPU per task %+v (present %v)", c, ok)
+	}
+	if _, ok := bmf[cells[1].Name][export.MeasureCPUPerTask]; ok {
+		t.Error("serial has no CPU figure, yet bmf has the measure")
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/stratbench/stratbench/results/stats"
 )
 
 // GABEntry is one entry of github-action-benchmark's custom formats
@@ -30,6 +32,9 @@ func GAB(cells []Cell) (bigger, smaller []GABEntry) {
 		s := c.Summary
 		bigger = append(bigger, gabEntry(c, "throughput", "tasks/s", s.TasksPerS.Median, s.TasksPerS.CILow, s.TasksPerS.CIHigh))
 		smaller = append(smaller, gabEntry(c, "p99", "ms", s.P99Ms.Median, s.P99Ms.CILow, s.P99Ms.CIHigh))
+		if e, ok := CPUPerTask(c); ok {
+			smaller = append(smaller, gabEntry(c, "server CPU per task", "µs", e.Median, e.CILow, e.CIHigh))
+		}
 	}
 	return bigger, smaller
 }
@@ -59,4 +64,18 @@ func WriteGAB(w io.Writer, entries []GABEntry) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	return e.Encode(entries)
+}
+
+// CPUPerTask returns the estimate of the server's CPU µs per task over c's
+// complete trials that have the figure (server_cpu_us_per_task), and false
+// when none has it: a server without Stats, or a schema version 1 file.
+func CPUPerTask(c Cell) (stats.Estimate, bool) {
+	var xs []float64
+	for _, r := range c.Rows {
+		if r.Complete && r.Runtime.ServerCPUUsPerTask.Valid {
+			xs = append(xs, r.Runtime.ServerCPUUsPerTask.Value)
+		}
+	}
+	e, err := stats.NewEstimate(xs)
+	return e, err == nil
 }
