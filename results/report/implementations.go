@@ -8,6 +8,7 @@ import (
 
 	"github.com/stratbench/stratbench/results/cell"
 	"github.com/stratbench/stratbench/results/compare"
+	"github.com/stratbench/stratbench/results/record"
 )
 
 // implTable compares the implementations of one strategy in one panel:
@@ -32,6 +33,10 @@ type implRow struct {
 	// where own has no cell at the level.
 	TasksRatio, TasksP, P99Ratio, P99P string
 	TasksSig, P99Sig                   bool
+	// CPU and Allocs are the medians of the server's CPU µs and heap
+	// allocations per task, and CPURatio and AllocsRatio their ratios over
+	// own's; each "–" where a side lacks the figure, never 0.
+	CPU, CPURatio, Allocs, AllocsRatio string
 }
 
 // implementationTables returns a table for every strategy that has more
@@ -80,6 +85,9 @@ func implementationTable(p panel, st string, ss []series, manyHosts bool) implTa
 				Saturated: c.Saturated, Trials: c.Trials,
 				Tasks: formatSI(c.TasksPerS.Median), P99: formatMs(c.P99Ms.Median),
 				TasksRatio: "–", TasksP: "–", P99Ratio: "–", P99P: "–",
+				CPU:      optionalText(c.Runtime.ServerCPUUsPerTask, formatUs),
+				Allocs:   optionalText(c.Runtime.AllocsPerTask, sig3),
+				CPURatio: "–", AllocsRatio: "–",
 			}
 			first = false
 			if hasBase && i != own && base.Trials > 0 && c.Trials > 0 {
@@ -87,6 +95,8 @@ func implementationTable(p panel, st string, ss []series, manyHosts bool) implTa
 					row.TasksRatio, row.P99Ratio = compare.FormatRatio(cc.TasksRatio), compare.FormatRatio(cc.P99Ratio)
 					row.TasksP, row.P99P = pValue(cc.TasksP), pValue(cc.P99P)
 					row.TasksSig, row.P99Sig = cc.TasksSignificant(), cc.P99Significant()
+					row.CPURatio = optionalRatioText(c.Runtime.ServerCPUUsPerTask, base.Runtime.ServerCPUUsPerTask)
+					row.AllocsRatio = optionalRatioText(c.Runtime.AllocsPerTask, base.Runtime.AllocsPerTask)
 					levels[i]++
 					switch {
 					case row.TasksSig && cc.TasksRatio > 1:
@@ -111,3 +121,23 @@ func implementationTable(p panel, st string, ss []series, manyHosts bool) implTa
 
 // pValue formats a p-value as compare's HTML does.
 func pValue(p float64) string { return strings.TrimSpace(strconv.FormatFloat(p, 'g', 3, 64)) }
+
+// optionalText formats o with format, "–" when absent.
+func optionalText(o record.Optional, format func(float64) string) string {
+	if !o.Valid {
+		return "–"
+	}
+	return format(o.Value)
+}
+
+// optionalRatioText formats the ratio b/a as compare does: "–" when either
+// is absent or a is 0, "0×" when b is 0.
+func optionalRatioText(b, a record.Optional) string {
+	switch {
+	case !a.Valid || !b.Valid || a.Value == 0:
+		return "–"
+	case b.Value == 0:
+		return "0×"
+	}
+	return compare.FormatRatio(b.Value / a.Value)
+}
