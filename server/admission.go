@@ -103,11 +103,9 @@ func (a *admission) admit(c cost) (release func(), err error) {
 		limit string
 		busy  func(used int64) error
 	}
-	if c.cpu > 0 && a.schedP99 != nil && a.cpu.used.Load() > 0 {
-		if p := a.schedP99(); p > a.maxSched {
-			a.refuse(RefusedMaxSchedLatency)
-			return nil, busy("goroutines wait %v (p99 over the last %v) for a thread, past the limit %v (serve --max-sched-latency); %v of CPU work in flight",
-				p.Round(time.Millisecond), schedWindow, a.maxSched, time.Duration(a.cpu.used.Load()).Round(time.Millisecond))
+	if c.cpu > 0 {
+		if err := a.shed(); err != nil {
+			return nil, err
 		}
 	}
 	steps := []step{
@@ -140,6 +138,23 @@ func (a *admission) admit(c cost) (release func(), err error) {
 			s.g.give(s.n)
 		}
 	}, nil
+}
+
+// shed returns a ResourceExhausted status, and counts the refusal, while
+// the scheduler is overloaded: CPU work is in flight and goroutines' recent
+// p99 wait for a thread is past maxSched. It returns nil otherwise, or when
+// the scheduler is not watched.
+func (a *admission) shed() error {
+	if a.schedP99 == nil || a.cpu.used.Load() == 0 {
+		return nil
+	}
+	p := a.schedP99()
+	if p <= a.maxSched {
+		return nil
+	}
+	a.refuse(RefusedMaxSchedLatency)
+	return busy("goroutines wait %v (p99 over the last %v) for a thread, past the limit %v (serve --max-sched-latency); %v of CPU work in flight",
+		p.Round(time.Millisecond), schedWindow, a.maxSched, time.Duration(a.cpu.used.Load()).Round(time.Millisecond))
 }
 
 // refuse tells a.refused, if set, of a refusal by limit.

@@ -33,10 +33,12 @@ type Limits struct {
 	// drains in half a second. (At 1 s per GOMAXPROCS, `make flood` missed
 	// its 1 s health target on 2 idle cores: p99 1.34 s; at 0.5 s, 0.86 s.)
 	MaxCPUInFlight time.Duration
-	// MaxSchedLatency refuses new CPU work while the p99 time goroutines
-	// waited for a thread over the last 50 ms is past it (0: not watched):
-	// the budget alone does not stop a stream of admitted jobs from
-	// starving the goroutines that read new RPCs.
+	// MaxSchedLatency sheds load while the p99 time goroutines waited for
+	// a thread over the last 50 ms is past it and CPU work is in flight
+	// (0: not watched): every Run, an I/O job too, is then refused at the
+	// transport before a goroutine is started for it. The budget alone
+	// does not stop a stream of admitted jobs from starving the goroutines
+	// that read new RPCs.
 	MaxSchedLatency time.Duration
 	// MaxMemoryInFlight bounds the bytes of per-job state (transfer
 	// accounts) of all executing jobs together.
@@ -105,7 +107,7 @@ func (l *Limits) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&l.MaxCPUInFlight, "max-cpu-in-flight", l.MaxCPUInFlight,
 		"most CPU work (tasks × cpu_iterations × calibrated ns per iteration) of all executing jobs together; past it, RESOURCE_EXHAUSTED")
 	fs.DurationVar(&l.MaxSchedLatency, "max-sched-latency", l.MaxSchedLatency,
-		"refuse new CPU work while goroutines' p99 wait for a thread over the last 50 ms is past this (0: off); past it, RESOURCE_EXHAUSTED")
+		"refuse every Run at once while CPU work runs and goroutines' p99 wait for a thread over the last 50 ms is past this (0: off); past it, RESOURCE_EXHAUSTED")
 	fs.Uint64Var(&l.MaxMemoryInFlight, "max-memory-in-flight", l.MaxMemoryInFlight,
 		"most bytes of per-job state (transfer accounts) of all executing jobs together; past it, RESOURCE_EXHAUSTED")
 	fs.DurationVar(&l.MaxJobDuration, "max-job-duration", l.MaxJobDuration,

@@ -42,8 +42,9 @@ func Fingerprint(nsPerIteration float64) *pb.InfoResponse {
 // MaxJobDuration on every unary RPC's deadline, a keepalive enforcement
 // policy that closes connections pinging more often than every 10 s, and a
 // tap handle that stamps each RPC's receipt time for
-// RunResponse.handler_wait (gRPC allows one tap handle: extra must not add
-// another). extra options (credentials, interceptors) are appended. Bound
+// RunResponse.handler_wait and refuses Run at once while the scheduler is
+// overloaded (see Limits.MaxSchedLatency; gRPC allows one tap handle: extra
+// must not add another). extra options (credentials, interceptors) are appended. Bound
 // the connections with LimitListener.
 func NewGRPCServer(svc *Service, l Limits, extra ...grpc.ServerOption) (*grpc.Server, *Health) {
 	opts := append([]grpc.ServerOption{
