@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -61,9 +62,11 @@ func TestFlood(t *testing.T) {
 	for _, iters := range []uint64{100_000, 1_000} {
 		t.Run(fmt.Sprintf("%d×%d", floodTasks, iters), func(t *testing.T) {
 			r := flood(t, conns[:floodConns], health, iters)
-			fmt.Printf("flood %d RPCs of %d tasks × %d steps: health p99 %v (max %v) over %d probes; %d refused (slowest %v), %d admitted and completed, %d other errors\n",
+			fmt.Printf("flood %d RPCs of %d tasks × %d steps: health p99 %v (max %v) over %d probes; %d refused (p50 %v, p99 %v, slowest %v sent at +%v, %d past %v), %d admitted and completed, %d other errors\n",
 				floodRPCs, floodTasks, iters, r.healthP99.Round(time.Millisecond), r.healthMax.Round(time.Millisecond), len(r.probes),
-				r.refused, r.slowestRefusal.Round(time.Millisecond), r.completed, r.other)
+				r.refused, quantile(r.refusals, 0.50).Round(time.Millisecond), quantile(r.refusals, 0.99).Round(time.Millisecond),
+				r.slowestRefusal.Round(time.Millisecond), r.slowestAt.Round(time.Millisecond), countPast(r.refusals, floodRefuseTarget), floodRefuseTarget,
+				r.completed, r.other)
 			for code, n := range r.codes {
 				fmt.Printf("  %v: %d\n", code, n)
 			}
@@ -99,6 +102,8 @@ type floodResult struct {
 	refused, completed   int
 	other                int
 	slowestRefusal       time.Duration
+	slowestAt            time.Duration // when the slowest refusal was sent, from the flood's start
+	refusals             []time.Duration
 	codes                map[codes.Code]int
 }
 
@@ -109,6 +114,7 @@ func flood(t *testing.T, conns []*grpc.ClientConn, health healthpb.HealthClient,
 	r := floodResult{codes: map[codes.Code]int{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	start := time.Now()
 	req := &pb.RunRequest{Strategy: pb.Strategy_STRATEGY_GOROUTINE_PER_TASK, Workload: pb.Workload_WORKLOAD_CPU,
 		Tasks: floodTasks, CpuIterations: iters}
 	for i := range floodRPCs {
@@ -128,7 +134,10 @@ func flood(t *testing.T, conns []*grpc.ClientConn, health healthpb.HealthClient,
 					r.completed++
 				case codes.ResourceExhausted, codes.InvalidArgument:
 					r.refused++
-					r.slowestRefusal = max(r.slowestRefusal, took)
+					r.refusals = append(r.refusals, took)
+					if took > r.slowestRefusal {
+						r.slowestRefusal, r.slowestAt = took, sent.Sub(start)
+					}
 				default:
 					r.other++
 				}
@@ -158,10 +167,31 @@ func flood(t *testing.T, conns []*grpc.ClientConn, health healthpb.HealthClient,
 	tick.Stop()
 	stop()
 	wg.Wait()
-	sorted := slices.Sorted(slices.Values(r.probes))
-	r.healthP99 = sorted[(len(sorted)*99+99)/100-1]
-	r.healthMax = sorted[len(sorted)-1]
+	r.healthP99 = quantile(r.probes, 0.99)
+	r.healthMax = slices.Max(r.probes)
 	return r
+}
+
+// quantile returns the q-quantile of ds by the nearest-rank method (the
+// smallest value with at least q of ds at or below it), or 0 for none.
+func quantile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	sorted := slices.Sorted(slices.Values(ds))
+	rank := int(math.Ceil(q * float64(len(sorted))))
+	return sorted[max(rank, 1)-1]
+}
+
+// countPast returns how many of ds are longer than limit.
+func countPast(ds []time.Duration, limit time.Duration) int {
+	n := 0
+	for _, d := range ds {
+		if d > limit {
+			n++
+		}
+	}
+	return n
 }
 
 // peakRSS returns the VmHWM of process pid, in bytes.
