@@ -16,6 +16,7 @@ import (
 
 	"github.com/stratbench/stratbench/client"
 	"github.com/stratbench/stratbench/hostinfo"
+	"github.com/stratbench/stratbench/internal/token"
 	pb "github.com/stratbench/stratbench/proto/stratbench/v1"
 )
 
@@ -88,7 +89,8 @@ type session struct {
 
 // connect opens --connections connections to --target with the credential
 // flags, or to a local server it starts from this executable when --target
-// is empty (saying so on stderr), and asks the server for its Info. The
+// is empty (saying so on stderr), and asks the server for its Info. A
+// --token-file that its group or others can read gets a warning on stderr. The
 // Info call fails at once when the first connection attempt fails (refused,
 // TLS handshake), with a hint at the flag to check. The caller must Close
 // the session.
@@ -108,6 +110,15 @@ func (c *connFlags) connect(ctx context.Context, stderr io.Writer) (*session, er
 		var err error
 		if opts, err = c.creds.DialOptions(c.target); err != nil {
 			return nil, err
+		}
+		if c.creds.TokenFile != "" {
+			who, err := token.Exposed(c.creds.TokenFile)
+			if err != nil {
+				return nil, err
+			}
+			if who != "" {
+				fmt.Fprintf(stderr, "warning: the bearer token is readable by others: %s\n", who)
+			}
 		}
 	}
 	s := &session{Target: c.target, Client: hostinfo.Collect()}

@@ -66,6 +66,10 @@ func TestInfoCredentials(t *testing.T) {
 	files := testcert.Write(t)
 	token := writeSecret(t, "token", tlsTestToken+"\n")
 	wrong := writeSecret(t, "wrong", "not-the-token-of-this-server\n")
+	shared := writeSecret(t, "shared", tlsTestToken+"\n")
+	if err := os.Chmod(shared, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	addr := startSecureBench(t, files, false)
 	mutual := startSecureBench(t, files, true)
 	for _, tc := range []struct {
@@ -78,6 +82,8 @@ func TestInfoCredentials(t *testing.T) {
 		{"server name", []string{"--target", addr, "--tls-ca", files.CA, "--tls-server-name", "localhost", "--token-file", token}, 0, nil},
 		{"mutual TLS", []string{"--target", mutual, "--tls-ca", files.CA, "--tls-cert", files.ClientCert, "--tls-key", files.ClientKey,
 			"--token-file", token}, 0, nil},
+		{"token readable by others", []string{"--target", addr, "--tls-ca", files.CA, "--token-file", shared}, 0,
+			[]string{"warning: the bearer token is readable by others: group and others can read " + shared + " (mode 0644); chmod 600 it"}},
 		{"wrong token", []string{"--target", addr, "--tls-ca", files.CA, "--token-file", wrong}, 1,
 			[]string{"Unauthenticated", "missing or invalid bearer token", "refused the token of --token-file " + wrong}},
 		{"no token", []string{"--target", addr, "--tls-ca", files.CA}, 1,
@@ -112,6 +118,9 @@ func TestInfoCredentials(t *testing.T) {
 				if !strings.Contains(stderr.String(), s) {
 					t.Errorf("stderr %q lacks %q", stderr.String(), s)
 				}
+			}
+			if tc.errHas == nil && strings.Contains(stderr.String(), "warning") {
+				t.Errorf("stderr %q warns of a token file only its owner can read", stderr.String())
 			}
 		})
 	}
