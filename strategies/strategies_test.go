@@ -143,8 +143,15 @@ func TestFailFastAborts(t *testing.T) {
 			if !errors.As(err, &te) || !errors.Is(err, workload.ErrInjected) {
 				t.Fatalf("err = %v, want a TaskError wrapping the injected failure", err)
 			}
-			if got.Failed < 1 || got.Cancelled == 0 || got.Completed+got.Failed+got.Cancelled != 200 {
-				t.Errorf("got %+v: want ≥1 failed, some cancelled, 200 in all", got)
+			if got.Failed < 1 || got.Completed+got.Failed+got.Cancelled != 200 {
+				t.Errorf("got %+v: want ≥1 failed, 200 in all", got)
+			}
+			// A bounded strategy runs 2 tasks at a time, so the first failure
+			// finds most of the 200 unstarted. Goroutine-per-task starts all
+			// 200 at once, each waiting the same 1 ms: whether any is still
+			// waiting when the abort comes is a race it may lose.
+			if v.kind != strategies.GoroutinePerTask && got.Cancelled == 0 {
+				t.Errorf("got %+v: want some cancelled", got)
 			}
 		})
 	}
