@@ -254,8 +254,11 @@ func TestRunCmdCancel(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "interrupted after 1 of 1 trials") {
 		t.Errorf("runCmd = %v, want an interruption", err)
 	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("runCmd took %v to stop", took)
+	// The trial asks for a minute: ending in under half of it shows the
+	// cancellation stopped it. The bound is that loose so a loaded host
+	// cannot fail the test; it checks liveness, not speed.
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("runCmd took %v to stop a 1 min trial cancelled after 300 ms", took)
 	}
 }
 
