@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -348,5 +349,23 @@ func TestHTMLNotComparableAndFlags(t *testing.T) {
 	}
 	if n := strings.Count(page, "error rate 0.1%"); n != 0 {
 		t.Errorf("a cell at exactly 0.1%% errors is listed as not comparable %d times", n)
+	}
+}
+
+// TestSummaryHeaderEndsWithRuntimeMedians: summary.csv ends with the error
+// rate and a median column for every runtime figure of results.csv, so a
+// runtime column added to the record reaches the summary too.
+func TestSummaryHeaderEndsWithRuntimeMedians(t *testing.T) {
+	want := []string{"error_rate"}
+	for _, name := range record.RuntimeColumns {
+		if name != "profile" {
+			want = append(want, name+"_median")
+		}
+	}
+	if len(report.SummaryHeader) < len(want) {
+		t.Fatalf("SummaryHeader has %d columns", len(report.SummaryHeader))
+	}
+	if got := report.SummaryHeader[len(report.SummaryHeader)-len(want):]; !slices.Equal(got, want) {
+		t.Errorf("SummaryHeader ends with %v, want %v", got, want)
 	}
 }

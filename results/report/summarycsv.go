@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/stratbench/stratbench/results/cell"
+	"github.com/stratbench/stratbench/results/record"
 	"github.com/stratbench/stratbench/results/usl"
 )
 
@@ -25,7 +26,11 @@ import (
 // ("own" for rows that do not name one); then the 95% intervals of the USL
 // σ, κ and peak N, the measured I/O wait with the bound and efficiency at
 // it, and the medians of server wait and overhead p50 and p99 (each empty
-// when unknown).
+// when unknown); then the error rate ((errors + unsent) ÷ (requests +
+// unsent) over complete trials, six significant digits) and the medians
+// over complete trials of the server's runtime figures of results.csv
+// (record.RuntimeColumns but profile, each named with _median), empty when
+// no trial has the figure, never zero.
 var SummaryHeader = []string{
 	"host", "strategy", "workload", "scope", "tasks", "parallelism", "cpu_iterations", "io_latency_ms",
 	"mode", "concurrency", "target_rps", "connections", "server_gomaxprocs", "server_ns_per_iteration",
@@ -42,7 +47,24 @@ var SummaryHeader = []string{
 	"usl_sigma_lo", "usl_sigma_hi", "usl_kappa_lo", "usl_kappa_hi", "usl_peak_n_lo", "usl_peak_n_hi",
 	"io_wait_mean_ms", "bound_measured_tasks_per_s", "efficiency_measured",
 	"server_wait_p50_ms", "server_wait_p99_ms", "overhead_p50_ms", "overhead_p99_ms",
+	"error_rate",
+	"server_cpu_s_median", "server_cpu_us_per_task_median", "sched_latency_p50_us_median", "sched_latency_p99_us_median",
+	"gc_cpu_pct_median", "allocs_per_task_median", "bytes_per_task_median", "mutex_wait_ms_median", "goroutines_peak_median",
+	"heap_peak_mb_median", "throttled_s_median",
 }
+
+// summaryRuntime are the columns of results.csv whose medians over complete
+// trials end summary.csv, each named with _median: record.RuntimeColumns
+// but profile, which is a file's path.
+var summaryRuntime = func() []string {
+	var out []string
+	for _, name := range record.RuntimeColumns {
+		if name != "profile" {
+			out = append(out, name)
+		}
+	}
+	return out
+}()
 
 // WriteSummaryCSV writes cells to w as summary.csv: SummaryHeader, then one
 // row per cell in the order given. Floats are written as results' CSV
@@ -105,6 +127,13 @@ func WriteSummaryCSV(w io.Writer, cells []cell.Summary) error {
 			rec = append(rec, "", "")
 		}
 		rec = append(rec, decimal(c.ServerWaitP50Ms), decimal(c.ServerWaitP99Ms), decimal(c.OverheadP50Ms), decimal(c.OverheadP99Ms))
+		rec = append(rec, significant(c.ErrorRate))
+		rt := record.Row{Runtime: c.Runtime}
+		for _, col := range summaryRuntime {
+			v, _ := rt.Field(col)
+			o, _ := v.(record.Optional)
+			rec = append(rec, o.String())
+		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("summary: %w", err)
 		}
