@@ -82,7 +82,10 @@ func (s *Service) Info(context.Context, *pb.InfoRequest) (*pb.InfoResponse, erro
 // MaxTasksInFlight, MaxCPUInFlight and MaxMemoryInFlight. A job that could
 // never fit (larger than a whole budget) is refused with INVALID_ARGUMENT
 // naming the limit; one that does not fit now with RESOURCE_EXHAUSTED, at
-// once: there is no queue, and the decision never waits. Run then executes
+// once: there is no queue, and the decision never waits. (While the
+// scheduler is overloaded, the transport refuses a Run with
+// RESOURCE_EXHAUSTED before it reaches this method: see
+// Limits.MaxSchedLatency and NewGRPCServer.) Run then executes
 // the job and returns only after every goroutine of the job has ended. With
 // fail_fast and a failure it returns ABORTED naming the first failed task;
 // when the RPC's context ends first, CANCELED or DEADLINE_EXCEEDED; when
